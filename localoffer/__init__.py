@@ -1,0 +1,51 @@
+"""The Local Offer application factory."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from localoffer import errors, security, templating
+from localoffer.config import PROJECT_ROOT, load_config
+from localoffer.extensions import csrf, db, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: config, extensions, blueprints, error pages, command line, templates."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_mapping(load_config(app.instance_path, test_config))
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    from localoffer.db_events import init_app as init_db_events
+
+    init_db_events(app)
+
+    from localoffer.directory import bp as directory_bp
+    from localoffer.ops import bp as ops_bp
+    from localoffer.pages import bp as pages_bp
+    from localoffer.shortlist import bp as shortlist_bp
+    from localoffer.young_people import bp as young_people_bp
+
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(directory_bp)
+    app.register_blueprint(shortlist_bp)
+    app.register_blueprint(young_people_bp)
+    app.register_blueprint(ops_bp)
+
+    templating.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+
+    from localoffer.seeding.cli import seed_command
+
+    app.cli.add_command(seed_command)
+    return app

@@ -1,0 +1,82 @@
+"""Settings read from the environment.
+
+Every setting has one name, read here and nowhere else. ``APP_ENV`` picks the profile:
+``production`` (the default: secure cookies, a SECRET_KEY is required), ``development``
+(what ``make run`` uses) or ``testing``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or malformed; the app refuses to start."""
+
+
+def database_url(raw: str | None, instance_path: str) -> str:
+    """Return an SQLAlchemy URL, defaulting to SQLite in the instance folder.
+
+    ``postgres://`` and ``postgresql://`` URLs are pointed at the psycopg 3 driver so that a
+    plain ``DATABASE_URL`` from a hosting platform works unchanged.
+    """
+    if not raw:
+        return "sqlite:///" + str(Path(instance_path) / "localoffer.db")
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix) :]
+    return raw
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_config(instance_path: str, overrides: dict | None = None) -> dict:
+    """Build the Flask config mapping from the environment, then apply ``overrides``."""
+    env = os.environ
+    overrides = dict(overrides or {})
+    app_env = overrides.get("APP_ENV") or env.get("APP_ENV", "production")
+    if app_env not in {"production", "development", "testing"}:
+        raise ConfigError(f"APP_ENV must be production, development or testing, not {app_env!r}")
+    production = app_env == "production"
+
+    config = {
+        "APP_ENV": app_env,
+        "TESTING": app_env == "testing",
+        "SECRET_KEY": env.get("SECRET_KEY"),
+        "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL"), instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SEARCH_INDEX_DIR": env.get("SEARCH_INDEX_DIR")
+        or str(Path(instance_path) / "search-index"),
+        "SEED_DIR": env.get("SEED_DIR") or str(PROJECT_ROOT / "seed"),
+        "SITE_NAME": env.get("SITE_NAME", "SEND Local Offer"),
+        "COUNCIL_NAME": env.get("COUNCIL_NAME", "Portsmouth and Hampshire (demo area)"),
+        "CONTACT_EMAIL": env.get("CONTACT_EMAIL", "localoffer@portsmouth.example.org"),
+        "CONTACT_PHONE": env.get("CONTACT_PHONE", "01632 960000"),
+        "SESSION_COOKIE_SECURE": _flag(env.get("SESSION_COOKIE_SECURE"), production),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 8,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_CSRF_SSL_STRICT": production,
+        "SERVICES_PER_PAGE": 20,
+        "SHORTLIST_LIMIT": 50,
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    }
+    config.update(overrides)
+    if not config["SECRET_KEY"]:
+        if config["APP_ENV"] == "testing":
+            config["SECRET_KEY"] = os.urandom(32).hex()
+        else:
+            raise ConfigError(
+                "SECRET_KEY is not set. Set it in the environment (make run creates one in "
+                "instance/secret_key for local use)."
+            )
+    return config

@@ -1,0 +1,129 @@
+"""The directory's query-string arguments, validated as a WTForms form (GET, so no CSRF)."""
+
+from __future__ import annotations
+
+import re
+
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms.validators import Length as LengthValidator
+
+from localoffer.directory.service import COST_VALUES, MAX_AGE, DirectoryFilters
+from localoffer.directory.vocabulary import FILTER_TAXONOMIES, Vocabulary
+
+AGE_PATTERN = re.compile(r"^\s*(\d{1,3})\s*(?:-\s*(\d{1,3})\s*)?$")
+POSTCODE_PATTERN = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}$")
+SORT_CHOICES = [("relevance", "Relevance"), ("name", "Name"), ("distance", "Distance")]
+
+
+def parse_age(raw: str) -> tuple[int, int] | None:
+    """``"7"`` -> (7, 7); ``"5-10"`` -> (5, 10); None when the text is not an age or range."""
+    match = AGE_PATTERN.match(raw or "")
+    if not match:
+        return None
+    low = int(match.group(1))
+    high = int(match.group(2)) if match.group(2) else low
+    if low > high or high > MAX_AGE:
+        return None
+    return low, high
+
+
+def normalise_postcode(raw: str) -> str:
+    """Upper case with one space before the inward code: ``po48ld`` -> ``PO4 8LD``."""
+    compact = re.sub(r"\s+", "", raw or "").upper()
+    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
+
+
+class _MultiChoice(SelectMultipleField):
+    """A multi-value argument whose unknown values are reported, not raised."""
+
+    def pre_validate(self, form) -> None:
+        known = {value for value, _ in self.choices or []}
+        unknown = [v for v in self.data or [] if v not in known]
+        if unknown:
+            raise ValidationError(
+                f"We do not recognise the {self.label.text.lower()} "
+                + ", ".join(f"‘{v[:40]}’" for v in unknown)
+                + ". Choose from the list."
+            )
+
+
+class DirectoryArgumentsForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        "Search",
+        validators=[Optional(), LengthValidator(max=200, message="Search words must be 200 "
+                                                "characters or fewer")],
+    )
+    category = _MultiChoice("Category")
+    need = _MultiChoice("Area of need")
+    level = _MultiChoice("Support level")
+    access = _MultiChoice("How to get it")
+    cost = _MultiChoice("Cost", choices=list(COST_VALUES.items()))
+    age = StringField("Age")
+    postcode = StringField("Postcode", validators=[Optional(), LengthValidator(max=10)])
+    within = IntegerField(
+        "Within (miles)",
+        validators=[Optional(), NumberRange(min=1, max=100, message="Enter a distance from 1 "
+                                            "to 100 miles")],
+    )
+    sort = SelectField("Sort by", choices=SORT_CHOICES, validators=[Optional()])
+    page = IntegerField(
+        "Page",
+        validators=[Optional(), NumberRange(min=1, max=100000, message="Enter a page number "
+                                            "of 1 or more")],
+    )
+
+    def __init__(self, vocabularies: dict[str, Vocabulary], *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for slug in FILTER_TAXONOMIES:
+            getattr(self, slug).choices = [(t.slug, t.name) for t in vocabularies[slug].ordered()]
+
+    def validate_age(self, field: StringField) -> None:
+        if field.data and parse_age(field.data) is None:
+            raise ValidationError(f"Enter an age from 0 to {MAX_AGE}, like 7, or a range like 5-10")
+
+    def validate_postcode(self, field: StringField) -> None:
+        if field.data and not POSTCODE_PATTERN.match(normalise_postcode(field.data)):
+            raise ValidationError("Enter a real postcode, like PO4 8LD")
+
+    def filters(self) -> DirectoryFilters:
+        """The filters from every argument that passed validation; invalid ones are dropped."""
+        terms = {}
+        for slug in FILTER_TAXONOMIES:
+            field = getattr(self, slug)
+            terms[slug] = () if field.errors else tuple(dict.fromkeys(field.data or []))
+        return DirectoryFilters(
+            q="" if self.q.errors else (self.q.data or "").strip(),
+            terms=terms,
+            cost=() if self.cost.errors else tuple(dict.fromkeys(self.cost.data or [])),
+            age=None if self.age.errors else parse_age(self.age.data or ""),
+        )
+
+    def kept_arguments(self) -> dict[str, list[str] | str]:
+        """The valid arguments, for links that change one thing (such as the page)."""
+        kept: dict[str, list[str] | str] = {}
+        for name in ("q", "age", "postcode", "within", "sort"):
+            field = getattr(self, name)
+            raw = field.raw_data[0] if field.raw_data else ""
+            if raw and not field.errors:
+                kept[name] = raw
+        for name in (*FILTER_TAXONOMIES, "cost"):
+            field = getattr(self, name)
+            if field.data and not field.errors:
+                kept[name] = list(dict.fromkeys(field.data))
+        return kept
+
+    def page_number(self) -> int:
+        return 1 if self.page.errors or not self.page.data else self.page.data
+
+    def error_list(self) -> list[dict]:
+        """Errors in the shape the GOV.UK error summary wants."""
+        return [
+            {"text": message, "href": f"#{name}"}
+            for name, messages in self.errors.items()
+            for message in messages
+        ]

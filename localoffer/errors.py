@@ -1,0 +1,40 @@
+"""Error pages: one handler renders ``errors/<code>.html`` in the site's layout."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from jinja2 import TemplateNotFound
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+logger = logging.getLogger(__name__)
+
+PAGE_TEMPLATES = {400, 403, 404, 405, 410, 413, 429, 500}
+
+
+def render_error(code: int, description: str | None = None):
+    """Render the error page for ``code`` (JSON for machine addresses)."""
+    if request.path.startswith(("/api/", "/healthz")):
+        return {"error": code, "message": description or ""}, code
+    name = f"errors/{code}.html" if code in PAGE_TEMPLATES else "errors/generic.html"
+    try:
+        return render_template(name, code=code, description=description), code
+    except TemplateNotFound:
+        return render_template("errors/generic.html", code=code, description=description), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return render_template("errors/csrf.html", code=400), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return render_error(error.code or 500, error.description)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        logger.exception("Unhandled error on %s", request.path)
+        return render_error(500, InternalServerError.description)

@@ -1,0 +1,45 @@
+"""All models, imported here so Alembic and the app see one complete metadata."""
+
+from localoffer.models.base import Base
+from localoffer.models.directory import (
+    Accessibility,
+    Contact,
+    CostOption,
+    Eligibility,
+    Language,
+    Location,
+    Organization,
+    Phone,
+    Schedule,
+    SendAnswer,
+    SendQuestion,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    ServiceStatus,
+    Taxonomy,
+    TaxonomyTerm,
+    service_taxonomy_term,
+)
+
+__all__ = [
+    "Accessibility",
+    "Base",
+    "Contact",
+    "CostOption",
+    "Eligibility",
+    "Language",
+    "Location",
+    "Organization",
+    "Phone",
+    "Schedule",
+    "SendAnswer",
+    "SendQuestion",
+    "Service",
+    "ServiceArea",
+    "ServiceAtLocation",
+    "ServiceStatus",
+    "Taxonomy",
+    "TaxonomyTerm",
+    "service_taxonomy_term",
+]

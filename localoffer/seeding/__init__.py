@@ -1,0 +1,1 @@
+"""Loading the seed data (vocabularies and the demo local area)."""

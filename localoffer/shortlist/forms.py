@@ -1,0 +1,14 @@
+"""The small POST forms behind the shortlist buttons."""
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField
+from wtforms.validators import DataRequired, NumberRange
+
+
+class ShortlistChangeForm(FlaskForm):
+    service_id = IntegerField(validators=[DataRequired(), NumberRange(min=1)])
+    next = HiddenField()
+
+
+class ShortlistClearForm(FlaskForm):
+    pass

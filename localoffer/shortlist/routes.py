@@ -1,0 +1,66 @@
+"""/shortlist: view, print, add, remove, clear."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from localoffer.directory.service import get_listed_services, get_service
+from localoffer.shortlist import bp, store
+from localoffer.shortlist.forms import ShortlistChangeForm, ShortlistClearForm
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths, so the form cannot be used to send people elsewhere."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
+            return target
+    return url_for("shortlist.view")
+
+
+@bp.get("")
+def view():
+    services = get_listed_services(store.shortlist_ids())
+    return render_template("shortlist/view.html", services=services, clear_form=ShortlistClearForm())
+
+
+@bp.get("/print")
+def print_view():
+    services = get_listed_services(store.shortlist_ids())
+    return render_template("shortlist/print.html", services=services)
+
+
+@bp.post("/add")
+def add():
+    form = ShortlistChangeForm()
+    if not form.validate():
+        abort(400)
+    service = get_service(form.service_id.data)
+    if service is None:
+        abort(404)
+    if store.add(service.id):
+        flash(f"{service.name} was added to your shortlist.", "success")
+    else:
+        flash("Your shortlist is full. Remove a service before adding another.", "error")
+    return redirect(_safe_next(form.next.data or request.referrer))
+
+
+@bp.post("/remove")
+def remove():
+    form = ShortlistChangeForm()
+    if not form.validate():
+        abort(400)
+    store.remove(form.service_id.data)
+    flash("The service was removed from your shortlist.", "success")
+    return redirect(_safe_next(form.next.data))
+
+
+@bp.post("/clear")
+def clear():
+    if not ShortlistClearForm().validate():
+        abort(400)
+    store.clear()
+    flash("Your shortlist is now empty.", "success")
+    return redirect(url_for("shortlist.view"))
