@@ -1,0 +1,26 @@
+// Local Offer – site JavaScript (ES module).
+//
+// Loaded with <script type="module" src="/static/js/site.js"></script> at the
+// end of <body>. There is no inline script (CSP), so the classes GOV.UK
+// Frontend normally gets from the template's inline snippet are added here.
+// Everything on the site works without JavaScript; this only enhances.
+
+import { initAll } from './govuk-frontend.min.js'
+
+// Browsers that run ES modules are the ones GOV.UK Frontend 5 supports.
+document.body.classList.add('js-enabled', 'govuk-frontend-supported')
+
+try {
+  initAll()
+} catch (error) {
+  console.error(error)
+}
+
+// Print button: <button type="button" class="lo-print-button" hidden>Print this page</button>
+for (const button of document.querySelectorAll('button.lo-print-button')) {
+  button.hidden = false
+  button.addEventListener('click', (event) => {
+    event.preventDefault()
+    window.print()
+  })
+}
