@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from flask import Flask, session
+from flask import Flask
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from localoffer.directory.display import cost_summary, format_money, summary_text
+from localoffer.shortlist.store import shortlist_ids
 from localoffer.text import render_markdown
 
 DAY_NAMES = {
@@ -91,6 +92,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["cost_summary"] = cost_summary
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.globals["format_ages"] = format_ages
+    # A global, not a context value, so imported macros (shortlist buttons) can see it too.
+    app.jinja_env.globals["in_shortlist"] = lambda service_id: service_id in shortlist_ids()
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -101,6 +104,6 @@ def init_app(app: Flask) -> None:
             "council_name": app.config["COUNCIL_NAME"],
             "contact_email": app.config["CONTACT_EMAIL"],
             "contact_phone": app.config["CONTACT_PHONE"],
-            "shortlist_ids": session.get("shortlist", []),
+            "shortlist_ids": shortlist_ids(),
             "today": date.today(),
         }

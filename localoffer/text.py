@@ -30,7 +30,7 @@ def clean_html(html: str) -> str:
         protocols=ALLOWED_PROTOCOLS,
         strip=True,
     )
-    return bleach.linkify(cleaned, callbacks=[_link_attributes], skip_tags=["a"], parse_email=False)
+    return bleach.linkify(cleaned, callbacks=[_link_attributes], parse_email=False)
 
 
 def render_markdown(source: str | None) -> Markup:

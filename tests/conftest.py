@@ -1,13 +1,25 @@
-"""Shared fixtures: a real SQLite database built by the migrations, seeded with the demo area."""
+"""Shared fixtures: a real database built by the migrations, seeded with the demo area.
+
+SQLite in a temporary folder by default. With ``TEST_DATABASE_URL`` set to a PostgreSQL URL
+(a role allowed to create databases), each app gets a fresh PostgreSQL database instead, which
+is dropped afterwards: the same tests run on both.
+"""
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from localoffer import create_app
+from localoffer.config import database_url
 from localoffer.extensions import db
 from localoffer.seeding.loader import seed_all
 from tests.pages import PageChecker
@@ -15,12 +27,31 @@ from tests.pages import PageChecker
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def make_app(tmp_path: Path, **overrides):
+@contextmanager
+def temporary_database(tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database URL for one app, removed afterwards."""
+    admin_url = os.environ.get("TEST_DATABASE_URL")
+    if not admin_url:
+        yield "sqlite:///" + str(tmp_path / "test.db")
+        return
+    name = "lo_test_" + uuid.uuid4().hex[:12]
+    url = make_url(database_url(admin_url, str(tmp_path)))
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def make_app(database_uri: str, tmp_path: Path, **overrides):
     config = {
         "APP_ENV": "testing",
-        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "test.db"),
+        "SQLALCHEMY_DATABASE_URI": database_uri,
         "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
-        "SERVER_NAME": "localhost",
     }
     config.update(overrides)
     app = create_app(config)
@@ -29,13 +60,26 @@ def make_app(tmp_path: Path, **overrides):
     return app
 
 
+@contextmanager
+def built_app(tmp_path: Path, seeded: bool, **overrides) -> Iterator:
+    with temporary_database(tmp_path) as uri:
+        app = make_app(uri, tmp_path, **overrides)
+        if seeded:
+            with app.app_context():
+                seed_all(PROJECT_ROOT / "seed")
+        try:
+            yield app
+        finally:
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def seeded_app(tmp_path_factory):
     """One app over a migrated and seeded database, shared by read-only tests."""
-    app = make_app(tmp_path_factory.mktemp("seeded"))
-    with app.app_context():
-        seed_all(PROJECT_ROOT / "seed")
-    return app
+    with built_app(tmp_path_factory.mktemp("seeded"), seeded=True) as app:
+        yield app
 
 
 @pytest.fixture
@@ -48,10 +92,17 @@ def app(seeded_app):
 @pytest.fixture
 def empty_app(tmp_path):
     """An app over a migrated but empty database, for tests that write."""
-    app = make_app(tmp_path)
-    with app.app_context():
-        yield app
-        db.session.remove()
+    with built_app(tmp_path, seeded=False) as app:
+        with app.app_context():
+            yield app
+
+
+@pytest.fixture
+def fresh_seeded_app(tmp_path):
+    """A seeded database of its own, for tests that change the demo area."""
+    with built_app(tmp_path, seeded=True) as app:
+        with app.app_context():
+            yield app
 
 
 @pytest.fixture

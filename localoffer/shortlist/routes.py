@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from localoffer.directory.service import get_listed_services, get_service
+from localoffer.models import ServiceStatus
 from localoffer.shortlist import bp, store
 from localoffer.shortlist.forms import ShortlistChangeForm, ShortlistClearForm
 
@@ -40,7 +41,9 @@ def add():
     service = get_service(form.service_id.data)
     if service is None:
         abort(404)
-    if store.add(service.id):
+    if service.status == ServiceStatus.CLOSED:
+        flash(f"{service.name} has closed, so it cannot be saved.", "error")
+    elif store.add(service.id):
         flash(f"{service.name} was added to your shortlist.", "success")
     else:
         flash("Your shortlist is full. Remove a service before adding another.", "error")

@@ -62,7 +62,7 @@ def test_service_needs_an_existing_organisation(empty_app):
     _refused(
         statement="INSERT INTO service (uuid, slug, organization_id, name, description, "
         "how_to_access, status, information_incomplete, ehc_plan_needed, version, created_at,"
-        " updated_at) VALUES ('u-1', 's', 9999, 'n', 'd', '', 'active', 0, 0, 1,"
+        " updated_at) VALUES ('u-1', 's', 9999, 'n', 'd', '', 'active', FALSE, FALSE, 1,"
         " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
     )
 
