@@ -45,8 +45,11 @@ class _Parser(HTMLParser):
             self.page.links.append(attributes["href"])
         if tag == "form":
             self.page.forms.append(
-                {"action": attributes.get("action"), "method": (attributes.get("method") or
-                                                                 "get").lower(), "inputs": []}
+                {
+                    "action": attributes.get("action"),
+                    "method": (attributes.get("method") or "get").lower(),
+                    "inputs": [],
+                }
             )
         if tag in {"input", "button", "select", "textarea"} and self.page.forms:
             self.page.forms[-1]["inputs"].append(attributes.get("name"))

@@ -72,8 +72,13 @@ def test_home_counts_are_links_that_find_that_many(client, pages):
 
 def test_young_people_section_browses_by_the_five_themes(pages):
     page = pages.get("/young-people")
-    for theme in ("education-and-training", "work", "living-independently",
-                  "friends-and-community", "staying-healthy"):
+    for theme in (
+        "education-and-training",
+        "work",
+        "living-independently",
+        "friends-and-community",
+        "staying-healthy",
+    ):
         assert f"/young-people/{theme}" in page.links
     theme = pages.get("/young-people/living-independently")
     assert "Living independently" in theme.h1[0]
@@ -145,8 +150,7 @@ def test_error_pages_use_the_layout(empty_app, code, heading):
 
 
 def test_static_assets_are_served(client):
-    for path in ("/static/css/site.css", "/static/js/site.js",
-                 "/static/js/govuk-frontend.min.js"):
+    for path in ("/static/css/site.css", "/static/js/site.js", "/static/js/govuk-frontend.min.js"):
         response = client.get(path)
         assert response.status_code == 200, path
         assert response.data

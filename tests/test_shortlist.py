@@ -78,7 +78,9 @@ def test_unknown_or_malformed_service_is_refused(client):
 
 
 def test_closed_service_cannot_be_added(client):
-    closed = db.session.scalars(select(Service).where(Service.status == ServiceStatus.CLOSED)).first()
+    closed = db.session.scalars(
+        select(Service).where(Service.status == ServiceStatus.CLOSED)
+    ).first()
     token = _token(client)
     response = _add(client, closed.id, token)
     assert "has closed, so it cannot be saved" in client.get(response.headers["Location"]).text

@@ -6,8 +6,8 @@ import re
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import NumberRange, Optional, ValidationError
 from wtforms.validators import Length as LengthValidator
+from wtforms.validators import NumberRange, Optional, ValidationError
 
 from localoffer.directory.service import COST_VALUES, MAX_AGE, DirectoryFilters
 from localoffer.directory.vocabulary import FILTER_TAXONOMIES, Vocabulary
@@ -55,8 +55,10 @@ class DirectoryArgumentsForm(FlaskForm):
 
     q = StringField(
         "Search",
-        validators=[Optional(), LengthValidator(max=200, message="Search words must be 200 "
-                                                "characters or fewer")],
+        validators=[
+            Optional(),
+            LengthValidator(max=200, message="Search words must be 200 characters or fewer"),
+        ],
     )
     category = _MultiChoice("Category")
     need = _MultiChoice("Area of need")
@@ -67,14 +69,18 @@ class DirectoryArgumentsForm(FlaskForm):
     postcode = StringField("Postcode", validators=[Optional(), LengthValidator(max=10)])
     within = IntegerField(
         "Within (miles)",
-        validators=[Optional(), NumberRange(min=1, max=100, message="Enter a distance from 1 "
-                                            "to 100 miles")],
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=100, message="Enter a distance from 1 to 100 miles"),
+        ],
     )
     sort = SelectField("Sort by", choices=SORT_CHOICES, validators=[Optional()])
     page = IntegerField(
         "Page",
-        validators=[Optional(), NumberRange(min=1, max=100000, message="Enter a page number "
-                                            "of 1 or more")],
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=100000, message="Enter a page number of 1 or more"),
+        ],
     )
 
     def __init__(self, vocabularies: dict[str, Vocabulary], *args, **kwargs) -> None:

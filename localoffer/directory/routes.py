@@ -24,6 +24,7 @@ def services():
 
     def page_url(number: int) -> str:
         return url_for("directory.services", **kept, page=number if number > 1 else None)
+
     return (
         render_template(
             "directory/services.html",

@@ -324,6 +324,8 @@ def age_band_counts() -> list[tuple[tuple[int, int], str, str, int]]:
     out = []
     for (lo, hi), label, hint in AGE_BANDS:
         filters = DirectoryFilters(age=(lo, hi))
-        count = db.session.scalar(select(func.count()).select_from(filtered_ids(filters).subquery()))
+        count = db.session.scalar(
+            select(func.count()).select_from(filtered_ids(filters).subquery())
+        )
         out.append(((lo, hi), label, hint, count or 0))
     return out

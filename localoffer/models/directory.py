@@ -237,8 +237,10 @@ class CostOption(Base):
 
     __table_args__ = (
         CheckConstraint("amount IS NULL OR amount >= 0", name="amount_not_negative"),
-        CheckConstraint("is_free OR amount IS NOT NULL OR amount_description <> ''",
-                        name="paid_option_says_what"),
+        CheckConstraint(
+            "is_free OR amount IS NOT NULL OR amount_description <> ''",
+            name="paid_option_says_what",
+        ),
     )
 
 
@@ -260,9 +262,7 @@ class Location(UuidMixin, TimestampMixin, Base):
     accessibilities: Mapped[list[Accessibility]] = relationship(
         back_populates="location", cascade="all, delete-orphan", order_by="Accessibility.id"
     )
-    service_at_locations: Mapped[list[ServiceAtLocation]] = relationship(
-        back_populates="location"
-    )
+    service_at_locations: Mapped[list[ServiceAtLocation]] = relationship(back_populates="location")
 
     __table_args__ = (
         CheckConstraint("latitude IS NULL OR (latitude BETWEEN -90 AND 90)", name="latitude_range"),

@@ -24,7 +24,9 @@ def _safe_next(target: str | None) -> str:
 @bp.get("")
 def view():
     services = get_listed_services(store.shortlist_ids())
-    return render_template("shortlist/view.html", services=services, clear_form=ShortlistClearForm())
+    return render_template(
+        "shortlist/view.html", services=services, clear_form=ShortlistClearForm()
+    )
 
 
 @bp.get("/print")

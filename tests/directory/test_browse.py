@@ -12,8 +12,10 @@ from localoffer.models import Service, ServiceStatus
 from tests.directory.oracle import expected_ids
 from tests.pages import parse
 
-RESULT_LINK = re.compile(r'<h2 class="govuk-heading-m lo-result__title">\s*<a class="govuk-link" '
-                         r'href="/services/(\d+)"')
+RESULT_LINK = re.compile(
+    r'<h2 class="govuk-heading-m lo-result__title">\s*<a class="govuk-link" '
+    r'href="/services/(\d+)"'
+)
 
 
 def result_ids(html: str) -> list[int]:
@@ -134,8 +136,12 @@ def test_keyword_search_narrows_the_list(client):
     for service_id in ids:
         service = db.session.get(Service, service_id)
         text = " ".join(
-            [service.name, service.alternate_name or "", service.description,
-             service.organization.name]
+            [
+                service.name,
+                service.alternate_name or "",
+                service.description,
+                service.organization.name,
+            ]
         ).lower()
         assert "portage" in text
 

@@ -20,8 +20,15 @@ def test_service_page_shows_what_a_family_needs(pages):
     text = page.text
     assert page.h1 == [service.name]
     assert service.organization.name in text
-    for heading in ("What it is", "Who it is for", "How to get it", "Cost", "When it is open",
-                    "Where", "Contact"):
+    for heading in (
+        "What it is",
+        "Who it is for",
+        "How to get it",
+        "Cost",
+        "When it is open",
+        "Where",
+        "Contact",
+    ):
         assert heading in text
     eligibility = service.eligibilities[0]
     assert f"{eligibility.minimum_age} to {eligibility.maximum_age} years" in text or (
@@ -68,8 +75,9 @@ def test_closed_service_says_it_has_closed_and_cannot_be_shortlisted(pages):
 
 
 def test_incomplete_information_is_marked(pages):
-    service = _first(Service.information_incomplete.is_(True),
-                     Service.status != ServiceStatus.CLOSED)
+    service = _first(
+        Service.information_incomplete.is_(True), Service.status != ServiceStatus.CLOSED
+    )
     assert "still checking some of the details" in pages.get(f"/services/{service.id}").text
 
 
@@ -87,8 +95,9 @@ def test_readable_slug_redirects_to_the_canonical_page(client):
     assert response.headers["Location"].endswith(f"/services/{service.id}")
 
 
-@pytest.mark.parametrize("path", ["/services/abc", "/services/999999", "/services/-1",
-                                  "/services/1.5", "/services/%00"])
+@pytest.mark.parametrize(
+    "path", ["/services/abc", "/services/999999", "/services/-1", "/services/1.5", "/services/%00"]
+)
 def test_unknown_service_ids_are_404(pages, path):
     page = pages.get(path, status=404)
     assert "Page not found" in page.text
@@ -102,14 +111,14 @@ def test_service_outside_its_visible_dates_is_404(fresh_seeded_app):
     assert client.get(f"/services/{hidden.id}").status_code == 404
     assert client.get(f"/services/{expired.id}").status_code == 404
     listed = client.get("/services?q=Service").get_data(as_text=True)
-    assert f"/services/{hidden.id}\"" not in listed
+    assert f'/services/{hidden.id}"' not in listed
 
 
 def test_description_markup_is_cleaned(fresh_seeded_app):
     client = fresh_seeded_app.test_client()
     service = factories.service(
         description='Hello <script>alert(1)</script> <a href="javascript:alert(2)">x</a> '
-        '<img src=x onerror=alert(3)> **bold** [site](https://example.org/)',
+        "<img src=x onerror=alert(3)> **bold** [site](https://example.org/)",
     )
     db.session.commit()
     html = client.get(f"/services/{service.id}").get_data(as_text=True)

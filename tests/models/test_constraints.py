@@ -54,8 +54,7 @@ def test_equal_ages_are_allowed(empty_app):
 
 def test_service_slugs_are_unique(empty_app):
     factories.service(slug="same")
-    _refused(Service(organization=factories.organization(), slug="same", name="B",
-                     description="x"))
+    _refused(Service(organization=factories.organization(), slug="same", name="B", description="x"))
 
 
 def test_service_needs_an_existing_organisation(empty_app):
@@ -68,8 +67,7 @@ def test_service_needs_an_existing_organisation(empty_app):
 
 
 def test_service_name_is_required(empty_app):
-    _refused(Service(organization=factories.organization(), slug="x", name=None,
-                     description="d"))
+    _refused(Service(organization=factories.organization(), slug="x", name=None, description="d"))
 
 
 def test_unknown_status_is_refused(empty_app):
@@ -114,8 +112,12 @@ def test_latitude_out_of_range_is_refused(empty_app):
 
 def test_masked_location_shows_town_and_outward_code_only(empty_app):
     location = Location(
-        slug="home", name="Childminder", address_1="7 Secret Lane", city="Cosham",
-        postcode="PO6 3AB", mask_address=True,
+        slug="home",
+        name="Childminder",
+        address_1="7 Secret Lane",
+        city="Cosham",
+        postcode="PO6 3AB",
+        mask_address=True,
     )
     assert location.public_address_lines == ["Cosham", "PO6"]
     location.mask_address = False
