@@ -30,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_db_events(app)
 
     from localoffer.directory import bp as directory_bp
+    from localoffer.glossary import bp as glossary_bp
     from localoffer.ops import bp as ops_bp
     from localoffer.pages import bp as pages_bp
     from localoffer.shortlist import bp as shortlist_bp
@@ -39,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(directory_bp)
     app.register_blueprint(shortlist_bp)
     app.register_blueprint(young_people_bp)
+    app.register_blueprint(glossary_bp)
     app.register_blueprint(ops_bp)
 
     templating.init_app(app)

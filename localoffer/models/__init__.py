@@ -21,6 +21,7 @@ from localoffer.models.directory import (
     TaxonomyTerm,
     service_taxonomy_term,
 )
+from localoffer.models.search import GlossaryTerm, PostcodeLookup, SearchEvent
 
 __all__ = [
     "Accessibility",
@@ -28,11 +29,14 @@ __all__ = [
     "Contact",
     "CostOption",
     "Eligibility",
+    "GlossaryTerm",
     "Language",
     "Location",
     "Organization",
     "Phone",
+    "PostcodeLookup",
     "Schedule",
+    "SearchEvent",
     "SendAnswer",
     "SendQuestion",
     "Service",

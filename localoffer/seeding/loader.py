@@ -23,6 +23,7 @@ from localoffer.models import (
     Contact,
     CostOption,
     Eligibility,
+    GlossaryTerm,
     Language,
     Location,
     Organization,
@@ -480,11 +481,38 @@ def _load_service_fields(
     report.note("services", created, changed)
 
 
+def load_glossary(path: Path, report: SeedReport) -> None:
+    """Create or update the glossary (and so the search thesaurus) from ``thesaurus.yaml``."""
+    if not path.exists():
+        return
+    existing = {g.term: g for g in db.session.scalars(select(GlossaryTerm))}
+    for number, item in enumerate(_read_yaml(path).get("entries") or [], start=1):
+        if not isinstance(item, dict) or not item.get("term") or not item.get("meaning"):
+            raise SeedError(f"{path.name}: entry {number} needs a term and a meaning")
+        term = str(item["term"]).strip()
+        glossary = existing.get(term)
+        created = glossary is None
+        if created:
+            glossary = GlossaryTerm(term=term)
+            db.session.add(glossary)
+            existing[term] = glossary
+        changed = _assign(
+            glossary,
+            {
+                "meaning": str(item["meaning"]).strip(),
+                "synonyms": [str(s).strip().lower() for s in item.get("synonyms") or []],
+                "expands_to": [str(s).strip().lower() for s in item.get("expands_to") or []],
+            },
+        )
+        report.note("glossary_terms", created, changed)
+
+
 def seed_all(seed_dir: Path) -> SeedReport:
-    """Load vocabularies then the demo area, in one transaction; roll back on any error."""
+    """Load vocabularies, glossary and the demo area in one transaction; roll back on any error."""
     report = SeedReport()
     try:
         load_vocabularies(seed_dir / "vocabularies.yaml", report)
+        load_glossary(seed_dir / "thesaurus.yaml", report)
         db.session.flush()
         load_area(seed_dir / "area", report)
         db.session.commit()

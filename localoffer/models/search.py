@@ -1,0 +1,58 @@
+"""Search support: the glossary that drives the thesaurus, the search log, postcode answers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, DateTime, Float, Integer, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from localoffer.models.base import Base, TimestampMixin
+
+
+class GlossaryTerm(TimestampMixin, Base):
+    """A SEND word or acronym in plain English, and what a search for it should also find."""
+
+    __tablename__ = "glossary_term"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    term: Mapped[str] = mapped_column(String(120), unique=True)
+    meaning: Mapped[str] = mapped_column(Text)
+    # Lower-case words families type that mean the same, and the words to search for too.
+    synonyms: Mapped[list[str]] = mapped_column(JSON, default=list)
+    expands_to: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    __table_args__ = (
+        CheckConstraint("term <> ''", name="term_not_empty"),
+        CheckConstraint("meaning <> ''", name="meaning_not_empty"),
+    )
+
+
+class SearchEvent(Base):
+    """One search, for finding information gaps. Deliberately holds nothing about the person:
+    no IP address, no user id, no cookie."""
+
+    __tablename__ = "search_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    query: Mapped[str] = mapped_column(String(200), default="", index=True)
+    filters: Mapped[dict] = mapped_column(JSON, default=dict)
+    result_count: Mapped[int] = mapped_column(Integer)
+    searched_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), index=True
+    )
+
+    __table_args__ = (CheckConstraint("result_count >= 0", name="result_count_not_negative"),)
+
+
+class PostcodeLookup(Base):
+    """A postcode's coordinates as the postcode service answered, so we ask only once."""
+
+    __tablename__ = "postcode_lookup"
+
+    postcode: Mapped[str] = mapped_column(String(10), primary_key=True)
+    latitude: Mapped[float] = mapped_column(Float)
+    longitude: Mapped[float] = mapped_column(Float)
+    looked_up_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
