@@ -7,7 +7,7 @@ PORT ?= 5000
 export APP_ENV ?= development
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test install install-dev migrate seed lint format clean
+.PHONY: run test test-fast test-browser security install install-dev migrate seed lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +39,24 @@ seed: migrate
 run: seed
 	SECRET_KEY=$$(cat instance/secret_key) $(FLASK) run --host $(HOST) --port $(PORT)
 
+# `make test` runs every test, the browser and accessibility tests in tests/browser included when
+# Chromium is found (CHROMIUM_PATH, default /usr/bin/chromium): without it they are skipped and
+# the summary says so, unless REQUIRE_BROWSER=1 makes that a failure (CI sets it).
+# TEST_DATABASE_URL=postgresql://... runs the database tests on PostgreSQL instead of SQLite.
+# PYTEST_ARGS passes options on, e.g. make test PYTEST_ARGS="-x -k shortlist". See docs/testing.md.
 test: install-dev
 	APP_ENV=testing $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Everything but the browser tests (quick), and only the browser tests.
+test-fast: install-dev
+	APP_ENV=testing $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+
+test-browser: install-dev
+	APP_ENV=testing $(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
+
+# Security lint of the app's code: fails on any high-severity finding.
+security: install-dev
+	$(BIN)/bandit -q -r localoffer -lll
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -47,6 +47,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
 
+    from localoffer.search import engine as search_engine
+
+    search_engine.init_app(app)
+
     from localoffer.seeding.cli import seed_command
 
     app.cli.add_command(seed_command)

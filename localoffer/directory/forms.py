@@ -11,10 +11,16 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 
 from localoffer.directory.service import COST_VALUES, MAX_AGE, DirectoryFilters
 from localoffer.directory.vocabulary import FILTER_TAXONOMIES, Vocabulary
+from localoffer.search.geocoding import normalise_postcode
 
 AGE_PATTERN = re.compile(r"^\s*(\d{1,3})\s*(?:-\s*(\d{1,3})\s*)?$")
-POSTCODE_PATTERN = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}$")
-SORT_CHOICES = [("relevance", "Relevance"), ("name", "Name"), ("distance", "Distance")]
+POSTCODE_PATTERN = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?(?: \d[A-Z]{2})?$")
+SORT_CHOICES = [
+    ("relevance", "Best match"),
+    ("distance", "Nearest first"),
+    ("name", "Name (A to Z)"),
+]
+WITHIN_CHOICES = (1, 2, 3, 5, 10, 20)
 
 
 def parse_age(raw: str) -> tuple[int, int] | None:
@@ -27,12 +33,6 @@ def parse_age(raw: str) -> tuple[int, int] | None:
     if low > high or high > MAX_AGE:
         return None
     return low, high
-
-
-def normalise_postcode(raw: str) -> str:
-    """Upper case with one space before the inward code: ``po48ld`` -> ``PO4 8LD``."""
-    compact = re.sub(r"\s+", "", raw or "").upper()
-    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
 
 
 class _MultiChoice(SelectMultipleField):
@@ -94,7 +94,9 @@ class DirectoryArgumentsForm(FlaskForm):
 
     def validate_postcode(self, field: StringField) -> None:
         if field.data and not POSTCODE_PATTERN.match(normalise_postcode(field.data)):
-            raise ValidationError("Enter a real postcode, like PO4 8LD")
+            raise ValidationError(
+                "Enter a real postcode, like PO4 8LD, or the first part, like PO4"
+            )
 
     def filters(self) -> DirectoryFilters:
         """The filters from every argument that passed validation; invalid ones are dropped."""
@@ -123,13 +125,16 @@ class DirectoryArgumentsForm(FlaskForm):
                 kept[name] = list(dict.fromkeys(field.data))
         return kept
 
+    def postcode_value(self) -> str | None:
+        if self.postcode.errors or not self.postcode.data:
+            return None
+        return normalise_postcode(self.postcode.data)
+
     def page_number(self) -> int:
         return 1 if self.page.errors or not self.page.data else self.page.data
 
     def error_list(self) -> list[dict]:
-        """Errors in the shape the GOV.UK error summary wants."""
+        """Errors in the shape the GOV.UK error summary wants, read fresh from each field."""
         return [
-            {"text": message, "href": f"#{name}"}
-            for name, messages in self.errors.items()
-            for message in messages
+            {"text": message, "href": f"#{field.id}"} for field in self for message in field.errors
         ]

@@ -5,10 +5,26 @@ from __future__ import annotations
 from flask import abort, current_app, redirect, render_template, request, url_for
 
 from localoffer.directory import bp
-from localoffer.directory.forms import DirectoryArgumentsForm
-from localoffer.directory.service import AGE_BANDS, MAX_AGE, browse_services, get_service
+from localoffer.directory.forms import WITHIN_CHOICES, DirectoryArgumentsForm
+from localoffer.directory.service import AGE_BANDS, MAX_AGE, Place, browse_services, get_service
 from localoffer.directory.vocabulary import load_vocabularies
 from localoffer.models import SendQuestion
+from localoffer.search.log import record_search
+from localoffer.search.places import locate
+
+
+def _place(form: DirectoryArgumentsForm) -> Place | None:
+    postcode = form.postcode_value()
+    if postcode is None:
+        return None
+    found = locate(postcode)
+    if found is None:
+        form.postcode.errors = [
+            *form.postcode.errors,
+            f"We could not find {postcode}. Check the postcode, or search without one",
+        ]
+        return None
+    return Place(postcode, found.lat, found.lon, found.approximate)
 
 
 @bp.get("/services")
@@ -16,14 +32,27 @@ def services():
     vocabularies = load_vocabularies()
     form = DirectoryArgumentsForm(vocabularies, request.args)
     form.validate()
+    place = _place(form)
     filters = form.filters()
     page = form.page_number()
-    results = browse_services(filters, page, current_app.config["SERVICES_PER_PAGE"])
-    status = 400 if form.errors else 200
+    within = None if form.within.errors else form.within.data
+    results, outcome = browse_services(
+        filters,
+        page,
+        current_app.config["SERVICES_PER_PAGE"],
+        sort=None if form.sort.errors else form.sort.data,
+        place=place,
+        within_miles=within,
+    )
+    if page == 1 and (filters.active or place):
+        record_search(filters.q, form.kept_arguments(), results.total)
     kept = form.kept_arguments()
 
     def page_url(number: int) -> str:
         return url_for("directory.services", **kept, page=number if number > 1 else None)
+
+    def sort_url(sort: str) -> str:
+        return url_for("directory.services", **{**kept, "sort": sort})
 
     return (
         render_template(
@@ -31,13 +60,18 @@ def services():
             form=form,
             filters=filters,
             results=results,
+            outcome=outcome,
+            place=place,
+            within=within,
+            within_choices=WITHIN_CHOICES,
             vocabularies=vocabularies,
             errors=form.error_list(),
             age_bands=AGE_BANDS,
             max_age=MAX_AGE,
             page_url=page_url,
+            sort_url=sort_url,
         ),
-        status,
+        400 if form.error_list() else 200,
     )
 
 

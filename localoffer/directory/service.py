@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -104,7 +103,7 @@ def _age_condition(minimum: int, maximum: int):
 
 
 def _text_condition(q: str):
-    # Interim keyword match until the search index lands (search issue); the same arguments.
+    # A plain LIKE match: the baseline the search benchmark measures the index against.
     conditions = []
     for word in q.split()[:10]:
         pattern = f"%{word.lower()}%"
@@ -148,68 +147,22 @@ def filtered_ids(filters: DirectoryFilters) -> Select:
     return statement
 
 
-def _term_facet(taxonomy_slug: str, filters: DirectoryFilters) -> list[FacetValue]:
+def term_counts(taxonomy_slug: str) -> dict[str, int]:
+    """Listed services per term of one vocabulary (narrower terms counted in broader ones)."""
     vocabulary = load_vocabularies()[taxonomy_slug]
-    base = filtered_ids(filters.without(taxonomy_slug)).subquery()
     rows = db.session.execute(
         select(service_taxonomy_term.c.service_id, TaxonomyTerm.slug)
         .join(TaxonomyTerm, TaxonomyTerm.id == service_taxonomy_term.c.taxonomy_term_id)
         .where(
-            service_taxonomy_term.c.service_id.in_(select(base.c.id)),
+            service_taxonomy_term.c.service_id.in_(filtered_ids(DirectoryFilters())),
             TaxonomyTerm.id.in_([t.id for t in vocabulary.terms.values()]),
         )
     ).all()
     services_by_term: dict[str, set[int]] = defaultdict(set)
     for service_id, slug in rows:
-        services_by_term[slug].add(service_id)
-        for ancestor in vocabulary.ancestors(slug):
-            services_by_term[ancestor].add(service_id)
-    selected = set(filters.terms.get(taxonomy_slug, ()))
-    return [
-        FacetValue(
-            value=term.slug,
-            label=term.name,
-            count=len(services_by_term.get(term.slug, ())),
-            selected=term.slug in selected,
-            depth=len(vocabulary.ancestors(term.slug)),
-        )
-        for term in vocabulary.ordered()
-    ]
-
-
-def _cost_facet(filters: DirectoryFilters) -> list[FacetValue]:
-    base = filtered_ids(filters.without("cost")).subquery()
-    rows = db.session.execute(
-        select(CostOption.is_free, func.count(func.distinct(CostOption.service_id)))
-        .where(CostOption.service_id.in_(select(base.c.id)))
-        .group_by(CostOption.is_free)
-    ).all()
-    counts = {("free" if is_free else "paid"): count for is_free, count in rows}
-    return [
-        FacetValue(value, label, counts.get(value, 0), value in filters.cost)
-        for value, label in COST_VALUES.items()
-    ]
-
-
-def _age_counts(filters: DirectoryFilters) -> dict[int, int]:
-    """How many services each age from 0 to 25 would find, with the other filters applied."""
-    base = filtered_ids(filters.without("age")).subquery()
-    ranges: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    service_ids = set(db.session.scalars(select(base.c.id)))
-    for service_id, minimum, maximum in db.session.execute(
-        select(Eligibility.service_id, Eligibility.minimum_age, Eligibility.maximum_age).where(
-            Eligibility.service_id.in_(select(base.c.id))
-        )
-    ):
-        ranges[service_id].append((minimum or 0, MAX_AGE if maximum is None else maximum))
-    counts = {}
-    for age in range(MAX_AGE + 1):
-        counts[age] = sum(
-            1
-            for service_id in service_ids
-            if service_id not in ranges or any(lo <= age <= hi for lo, hi in ranges[service_id])
-        )
-    return counts
+        for counted in (slug, *vocabulary.ancestors(slug)):
+            services_by_term[counted].add(service_id)
+    return {slug: len(ids) for slug, ids in services_by_term.items()}
 
 
 def _listing_options():
@@ -222,36 +175,130 @@ def _listing_options():
     )
 
 
-def browse_services(filters: DirectoryFilters, page: int, per_page: int) -> DirectoryPage:
-    """One page of listed services matching ``filters``, by name, with every facet's counts."""
-    ids = filtered_ids(filters).subquery()
-    total = db.session.scalar(select(func.count()).select_from(ids)) or 0
-    pages = max(1, math.ceil(total / per_page))
-    out_of_range = page > pages
-    services: list[Service] = []
-    if not out_of_range:
-        services = list(
-            db.session.scalars(
-                select(Service)
-                .where(Service.id.in_(select(ids.c.id)))
-                .options(*_listing_options())
-                .order_by(func.lower(Service.name), Service.id)
-                .limit(per_page)
-                .offset((page - 1) * per_page)
-            )
+@dataclass(frozen=True)
+class Place:
+    """Where the family searched from."""
+
+    postcode: str
+    latitude: float
+    longitude: float
+    approximate: bool
+
+
+@dataclass
+class SearchOutcome:
+    """What the results page shows around the services: how the words were read."""
+
+    interpreted_as: str = ""
+    expansions: list = field(default_factory=list)
+    suggestion: str | None = None
+    snippets: dict[int, str] = field(default_factory=dict)
+    distances: dict[int, float] = field(default_factory=dict)
+    sort: str = "name"
+
+
+def _facet_values(taxonomy_slug: str, counts: dict[str, int], selected) -> list[FacetValue]:
+    vocabulary = load_vocabularies()[taxonomy_slug]
+    return [
+        FacetValue(
+            value=term.slug,
+            label=term.name,
+            count=counts.get(term.slug, 0),
+            selected=term.slug in selected,
+            depth=len(vocabulary.ancestors(term.slug)),
         )
-    facets = {slug: _term_facet(slug, filters) for slug in FILTER_TAXONOMIES}
-    facets["cost"] = _cost_facet(filters)
-    return DirectoryPage(
-        services=services,
-        total=total,
+        for term in vocabulary.ordered()
+    ]
+
+
+def choose_sort(requested: str | None, filters: DirectoryFilters, place: Place | None) -> str:
+    """Relevance when there are words, distance when there is only a place, else by name."""
+    if requested == "distance" and place is None:
+        requested = None
+    if requested == "relevance" and not filters.q:
+        requested = None
+    if requested:
+        return requested
+    if filters.q:
+        return "relevance"
+    return "distance" if place is not None else "name"
+
+
+def browse_services(
+    filters: DirectoryFilters,
+    page: int,
+    per_page: int,
+    sort: str | None = None,
+    place: Place | None = None,
+    within_miles: float | None = None,
+) -> tuple[DirectoryPage, SearchOutcome]:
+    """One page of listed services matching ``filters`` through the search engine, with
+    every facet's counts. Each hit is re-read from the database, so a stale index entry can
+    drop out but never shows a service families must not see."""
+    from localoffer.search.backend import SearchRequest, SearchUnavailable
+    from localoffer.search.engine import engine
+
+    search = engine()
+    search.refresh_thesaurus()
+    vocabularies = load_vocabularies()
+    chosen = choose_sort(sort, filters, place)
+    request = SearchRequest(
+        text=filters.q,
+        filters={**{k: v for k, v in filters.terms.items() if v}, "cost": filters.cost},
+        age=filters.age,
+        near=(place.latitude, place.longitude) if place else None,
+        within_miles=within_miles if place else None,
+        sort=chosen,
         page=page,
-        pages=pages,
+        per_page=per_page,
+        facet_values={
+            **{slug: tuple(vocabularies[slug].terms) for slug in FILTER_TAXONOMIES},
+            "cost": tuple(COST_VALUES),
+        },
+    )
+    try:
+        response = search.backend.search(request)
+    except SearchUnavailable:
+        # A missing or damaged index is derived data: rebuild it from the database and retry.
+        search.rebuild()
+        response = search.backend.search(request)
+    found = {
+        s.id: s
+        for s in db.session.scalars(
+            select(Service)
+            .where(Service.id.in_(response.ids), *publicly_listed())
+            .options(*_listing_options())
+        )
+    }
+    services = [found[i] for i in response.ids if i in found]
+    facets = {
+        slug: _facet_values(slug, response.facets.get(slug, {}), filters.terms.get(slug, ()))
+        for slug in FILTER_TAXONOMIES
+    }
+    cost_counts = response.facets.get("cost", {})
+    facets["cost"] = [
+        FacetValue(value, label, cost_counts.get(value, 0), value in filters.cost)
+        for value, label in COST_VALUES.items()
+    ]
+    results = DirectoryPage(
+        services=services,
+        total=response.total,
+        page=page,
+        pages=response.pages,
         per_page=per_page,
         facets=facets,
-        age_counts=_age_counts(filters),
-        page_out_of_range=out_of_range,
+        age_counts=response.age_counts,
+        page_out_of_range=page > response.pages,
     )
+    outcome = SearchOutcome(
+        interpreted_as=response.interpreted_as,
+        expansions=response.expansions,
+        suggestion=response.suggestion,
+        snippets=response.snippets,
+        distances=response.distances,
+        sort=chosen,
+    )
+    return results, outcome
 
 
 def services_with_term(taxonomy_slug: str, term_slug: str) -> list[Service]:
@@ -312,11 +359,6 @@ def get_listed_services(service_ids: list[int]) -> list[Service]:
 
 def count_listed() -> int:
     return db.session.scalar(select(func.count(Service.id)).where(*publicly_listed())) or 0
-
-
-def term_counts(taxonomy_slug: str) -> dict[str, int]:
-    """Listed services per term of one vocabulary (narrower terms counted in broader ones)."""
-    return {f.value: f.count for f in _term_facet(taxonomy_slug, DirectoryFilters())}
 
 
 def age_band_counts() -> list[tuple[tuple[int, int], str, str, int]]:

@@ -1,0 +1,71 @@
+"""The one interface every search backend implements: documents in, ranked ids and counts out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from localoffer.search.documents import ServiceDocument
+from localoffer.search.thesaurus import ThesaurusEntry
+
+MAX_AGE = 25
+SORTS = ("relevance", "name", "distance")
+
+
+class SearchUnavailable(RuntimeError):
+    """The index is missing or cannot be read; ``rebuild`` makes a fresh one."""
+
+
+class SearchWriteTimeout(RuntimeError):
+    """Another process held the index's write lock for longer than the bounded wait."""
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """A family's search: words, selected facet values, age, place and page."""
+
+    text: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    age: tuple[int, int] | None = None
+    near: tuple[float, float] | None = None
+    within_miles: float | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+    facet_values: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass
+class SearchResponse:
+    """One page of results with everything the results page shows around them."""
+
+    ids: list[int]
+    total: int
+    page: int
+    pages: int
+    snippets: dict[int, str] = field(default_factory=dict)
+    distances: dict[int, float] = field(default_factory=dict)
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    age_counts: dict[int, int] = field(default_factory=dict)
+    interpreted_as: str = ""
+    expansions: list[ThesaurusEntry] = field(default_factory=list)
+    suggestion: str | None = None
+
+
+class SearchBackend(Protocol):
+    """What the app calls; a backend keeps its own index in step through these methods."""
+
+    def rebuild(self, documents: Iterable[ServiceDocument]) -> int: ...
+
+    def upsert(self, documents: Iterable[ServiceDocument]) -> None: ...
+
+    def delete(self, ids: Iterable[int]) -> None: ...
+
+    def doc_count(self) -> int: ...
+
+    def ids(self) -> set[int]: ...
+
+    def search(self, request: SearchRequest) -> SearchResponse: ...
+
+    def is_healthy(self) -> bool: ...

@@ -1,0 +1,110 @@
+"""The search engine as the app holds it: one backend per process, its thesaurus from the
+glossary, a start-up check, and ``flask search reindex``."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from localoffer.directory.service import publicly_listed
+from localoffer.extensions import db
+from localoffer.models import GlossaryTerm, Service
+from localoffer.search import sync
+from localoffer.search.backend import SearchBackend
+from localoffer.search.builder import listed_documents
+from localoffer.search.thesaurus import Thesaurus, ThesaurusEntry
+from localoffer.search.whoosh_backend import WhooshBackend
+
+logger = logging.getLogger(__name__)
+
+
+class SearchEngine:
+    """Holds the backend and keeps its thesaurus in step with the glossary table."""
+
+    def __init__(self, backend: SearchBackend) -> None:
+        self.backend = backend
+        self._glossary_version: tuple | None = None
+
+    def refresh_thesaurus(self) -> Thesaurus:
+        """Reload the thesaurus when the glossary has changed since it was last read."""
+        version = tuple(
+            db.session.execute(
+                select(func.count(GlossaryTerm.id), func.max(GlossaryTerm.updated_at))
+            ).one()
+        )
+        if version != self._glossary_version:
+            terms = db.session.scalars(select(GlossaryTerm).order_by(GlossaryTerm.id)).all()
+            self.backend.thesaurus = Thesaurus(
+                ThesaurusEntry(
+                    term=t.term,
+                    meaning=t.meaning,
+                    synonyms=tuple(t.synonyms or ()),
+                    expands_to=tuple(t.expands_to or ()),
+                )
+                for t in terms
+            )
+            self._glossary_version = version
+        return self.backend.thesaurus
+
+    def rebuild(self) -> int:
+        """Rebuild the whole index from the database."""
+        with Session(db.engine) as session:
+            return self.backend.rebuild(listed_documents(session))
+
+    def is_in_step(self) -> bool:
+        """True when the index opens and holds exactly the listed services."""
+        if not self.backend.is_healthy():
+            return False
+        listed = set(db.session.scalars(select(Service.id).where(*publicly_listed())))
+        return self.backend.ids() == listed
+
+
+def engine() -> SearchEngine:
+    return current_app.extensions["search"]
+
+
+def _check_at_start_up(app: Flask) -> None:
+    """Rebuild a missing, corrupt or out-of-step index rather than serve it broken."""
+    with app.app_context():
+        try:
+            search = app.extensions["search"]
+            if not search.is_in_step():
+                count = search.rebuild()
+                logger.warning("Search index was missing or out of step; rebuilt %d", count)
+        except SQLAlchemyError:
+            # No tables yet (before `db upgrade`): nothing to index.
+            db.session.rollback()
+        finally:
+            db.session.remove()
+
+
+search_cli = AppGroup("search", help="The search index.")
+
+
+@search_cli.command("reindex")
+def reindex_command() -> None:
+    """Rebuild the search index from the database."""
+    count = engine().rebuild()
+    click.echo(f"Indexed {count} listed services.")
+
+
+@search_cli.command("status")
+def status_command() -> None:
+    """Say whether the index holds exactly the listed services."""
+    search = engine()
+    click.echo(f"Documents in the index: {search.backend.doc_count()}")
+    click.echo("In step with the database." if search.is_in_step() else "Out of step: reindex.")
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["search"] = SearchEngine(WhooshBackend(app.config["SEARCH_INDEX_DIR"]))
+    sync.init_app(app)
+    app.cli.add_command(search_cli)
+    if app.config.get("SEARCH_CHECK_ON_START", True):
+        _check_at_start_up(app)

@@ -1,0 +1,142 @@
+"""Every page type in real Chromium: axe-core finds nothing at WCAG 2.2 A and AA, and nothing
+scrolls sideways at 320 CSS px (400% zoom) or at 640 CSS px (200% zoom of a 1280 px window).
+
+axe.min.js comes from the npm package axe-core (see vendor/README.md). The site's CSP allows no
+injected script, so only the axe contexts bypass CSP; every other test runs under the real one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+
+from tests.browser.support import QUERY, format_violations, horizontal_overflow, run_axe
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # reported by the browser fixture: a skip, or a failure with REQUIRE_BROWSER
+    expect = None
+
+pytestmark = pytest.mark.browser
+
+
+def save_a_service(page, demo) -> None:
+    page.goto(demo.service)
+    page.get_by_role("button", name="Save to shortlist").first.click()
+    expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
+
+
+@dataclass(frozen=True)
+class PageType:
+    name: str
+    path: Callable  # demo -> path, or None to stay on the page the setup ended on
+    status: int = 200
+    shows: str = "main h1"  # a selector the page must show, so we test the state we meant to
+    absent: str | None = None  # ... and one it must not
+    setup: Callable | None = None  # (page, demo) -> None, run first in the same context
+
+
+PAGE_TYPES = [
+    PageType("home", lambda demo: "/", shows="form[role=search]"),
+    PageType("results", lambda demo: f"/services?q={QUERY}", shows="li.lo-result"),
+    PageType("browse all services", lambda demo: "/services", shows="li.lo-result"),
+    # One made-up word: several real words could match something once stemmed.
+    PageType(
+        "results with none found",
+        lambda demo: "/services?q=zzqxv",
+        absent="li.lo-result",
+    ),
+    PageType(
+        "results with a validation error",
+        lambda demo: "/services?age=-1",
+        status=400,
+        shows=".govuk-error-summary",
+    ),
+    PageType("service", lambda demo: demo.service, shows="button:has-text('Save to shortlist')"),
+    # Straight after "Save to shortlist": the same page with a success banner (path None).
+    PageType(
+        "service just saved",
+        lambda demo: None,
+        shows=".govuk-notification-banner--success",
+        setup=save_a_service,
+    ),
+    PageType("shortlist, empty", lambda demo: "/shortlist", shows="main p:has-text('is empty')"),
+    PageType(
+        "shortlist with a service",
+        lambda demo: "/shortlist",
+        shows="li.lo-result",
+        setup=save_a_service,
+    ),
+    PageType(
+        "print view",
+        lambda demo: "/shortlist/print",
+        shows=".lo-print-service",
+        setup=save_a_service,
+    ),
+    PageType("young people", lambda demo: "/young-people", shows="main .lo-browse-grid"),
+    PageType("young people's theme", lambda demo: demo.theme),
+    PageType("accessibility statement", lambda demo: "/accessibility"),
+    PageType("privacy notice", lambda demo: "/privacy"),
+    PageType("page not found", lambda demo: "/no-such-page", status=404),
+]
+IDS = [
+    page_type.name.replace(" ", "-").replace(",", "").replace("'", "") for page_type in PAGE_TYPES
+]
+
+
+def open_page(page, page_type: PageType, demo) -> None:
+    if page_type.setup:
+        page_type.setup(page, demo)
+    path = page_type.path(demo)
+    if path is not None:
+        response = page.goto(path)
+        assert response.status == page_type.status, (page.url, response.status)
+    expect(page.locator(page_type.shows).first).to_be_visible()
+    if page_type.absent:
+        expect(page.locator(page_type.absent)).to_have_count(0)
+
+
+@pytest.mark.parametrize("page_type", PAGE_TYPES, ids=IDS)
+def test_no_axe_violations(new_context, demo, page_type):
+    page = new_context(bypass_csp=True).new_page()
+    open_page(page, page_type, demo)
+    violations = run_axe(page)
+    assert not violations, format_violations(f"{page_type.name} ({page.url})", violations)
+
+
+def test_no_axe_violations_on_a_sample_of_service_pages(new_context, demo):
+    """Service pages differ with their data (closed, masked address, no contacts ...)."""
+    assert demo.services, "the demo area lists no services"
+    step = max(1, len(demo.services) // 8)
+    sample = demo.services[::step][:8]
+    page = new_context(bypass_csp=True).new_page()
+    failures = []
+    for path in sample:
+        assert page.goto(path).status == 200
+        violations = run_axe(page)
+        if violations:
+            failures.append(format_violations(page.url, violations))
+    assert not failures, "\n\n".join(failures)
+
+
+ZOOMS = {
+    # 320 CSS px: WCAG 1.4.10 reflow, the same as a 1280 px window at 400%.
+    "320px": {"viewport": {"width": 320, "height": 640}},
+    # 200% zoom of a 1280 px window: 640 CSS px, drawn at 2 device pixels per CSS pixel.
+    "200%-zoom": {"viewport": {"width": 640, "height": 450}, "device_scale_factor": 2},
+}
+
+
+@pytest.mark.parametrize("zoom", ZOOMS, ids=list(ZOOMS))
+@pytest.mark.parametrize("page_type", PAGE_TYPES, ids=IDS)
+def test_no_horizontal_scrolling(new_context, demo, page_type, zoom):
+    page = new_context(**ZOOMS[zoom]).new_page()
+    open_page(page, page_type, demo)
+    overflow = horizontal_overflow(page)
+    assert overflow["scrollWidth"] <= overflow["clientWidth"], (
+        f"{page_type.name} ({page.url}) scrolls sideways at {zoom}: "
+        f"scrollWidth {overflow['scrollWidth']} > clientWidth {overflow['clientWidth']}; "
+        "too wide: " + "; ".join(overflow["wide"])
+    )
