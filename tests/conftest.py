@@ -52,6 +52,8 @@ def make_app(database_uri: str, tmp_path: Path, **overrides):
         "APP_ENV": "testing",
         "SQLALCHEMY_DATABASE_URI": database_uri,
         "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
+        # Nothing in the tests reaches the internet: a closed local port answers at once.
+        "POSTCODES_IO_URL": "http://127.0.0.1:9",
     }
     config.update(overrides)
     app = create_app(config)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -35,3 +36,14 @@ def database_state() -> dict:
         db.session.rollback()
         return {"reachable": False}
     return {"reachable": True, "counts": counts}
+
+
+def search_state(database: dict) -> dict:
+    """Whether the index opens, how many documents it holds and whether that is every listed
+    service."""
+    backend = current_app.extensions["search"].backend
+    if not backend.is_healthy():
+        return {"healthy": False, "documents": 0}
+    documents = backend.doc_count()
+    listed = database.get("counts", {}).get("services_listed")
+    return {"healthy": True, "documents": documents, "in_step": documents == listed}
