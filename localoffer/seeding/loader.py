@@ -181,6 +181,13 @@ def _load_terms(
     report: SeedReport,
 ) -> None:
     for term_data in terms:
+        unknown = set(term_data) - {"slug", "name", "description", "terms"}
+        if unknown or not isinstance(term_data.get("name"), str):
+            # e.g. an unquoted comma in a flow mapping turns "A, B" into name "A" and a key "B".
+            raise SeedError(
+                f"vocabulary term {term_data.get('slug')!r}: unexpected keys {sorted(unknown)} "
+                "(quote names that contain commas)"
+            )
         term, created = _get_or_new(TaxonomyTerm, taxonomy_id=taxonomy.id, slug=term_data["slug"])
         changed = _assign(
             term,

@@ -45,6 +45,8 @@ def test_vocabularies_are_loaded_with_the_four_areas_of_need(app):
     }
     autism = db.session.scalar(select(TaxonomyTerm).where(TaxonomyTerm.slug == "autism"))
     assert autism.parent.slug == "communication-and-interaction"
+    names = set(db.session.scalars(select(TaxonomyTerm.name)))
+    assert {"Information, advice and support", "Speech, language and communication"} <= names
     slugs = set(db.session.scalars(select(Taxonomy.slug)))
     assert {"category", "need", "level", "access", "referrer", "circumstance"} <= slugs
 
@@ -150,3 +152,14 @@ def test_seed_command_reports_and_is_idempotent(empty_app):
     second = runner.invoke(args=["seed"])
     assert second.exit_code == 0
     assert "nothing changed" in second.output
+
+
+def test_an_unquoted_comma_in_a_vocabulary_name_is_refused(empty_app, tmp_path):
+    seed_dir = tmp_path / "seed"
+    shutil.copytree(PROJECT_ROOT / "seed", seed_dir)
+    path = seed_dir / "vocabularies.yaml"
+    path.write_text(
+        path.read_text().replace('"Information, advice and support"', "Information, advice")
+    )
+    with pytest.raises(SeedError, match="quote names"):
+        seed_all(seed_dir)
