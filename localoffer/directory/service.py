@@ -165,7 +165,7 @@ def term_counts(taxonomy_slug: str) -> dict[str, int]:
     return {slug: len(ids) for slug, ids in services_by_term.items()}
 
 
-def _listing_options():
+def listing_options():
     return (
         selectinload(Service.organization),
         selectinload(Service.eligibilities),
@@ -267,7 +267,7 @@ def browse_services(
         for s in db.session.scalars(
             select(Service)
             .where(Service.id.in_(response.ids), *publicly_listed())
-            .options(*_listing_options())
+            .options(*listing_options())
         )
     }
     services = [found[i] for i in response.ids if i in found]
@@ -308,7 +308,7 @@ def services_with_term(taxonomy_slug: str, term_slug: str) -> list[Service]:
         db.session.scalars(
             select(Service)
             .where(Service.id.in_(filtered_ids(filters)))
-            .options(*_listing_options())
+            .options(*listing_options())
             .order_by(func.lower(Service.name))
         )
     )
@@ -320,7 +320,7 @@ def get_service(service_id: int) -> Service | None:
         select(Service)
         .where(Service.id == service_id)
         .options(
-            *_listing_options(),
+            *listing_options(),
             selectinload(Service.schedules),
             selectinload(Service.contacts).selectinload(Contact.phones),
             selectinload(Service.service_areas),
@@ -348,7 +348,7 @@ def get_listed_services(service_ids: list[int]) -> list[Service]:
             select(Service)
             .where(Service.id.in_(service_ids), *publicly_listed())
             .options(
-                *_listing_options(),
+                *listing_options(),
                 selectinload(Service.contacts).selectinload(Contact.phones),
                 selectinload(Service.schedules),
             )

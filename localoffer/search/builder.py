@@ -10,12 +10,8 @@ import markdown
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from localoffer.directory.service import publicly_listed
-from localoffer.models import (
-    Service,
-    ServiceAtLocation,
-    TaxonomyTerm,
-)
+from localoffer.directory.service import listing_options, publicly_listed
+from localoffer.models import Service, TaxonomyTerm
 from localoffer.search.documents import ServiceDocument
 from localoffer.templating import format_ages
 
@@ -104,18 +100,17 @@ def service_document(service: Service) -> ServiceDocument:
 
 
 def _document_options():
+    # What a results item shows, plus broader terms (a need counts under its area of need).
     return (
-        selectinload(Service.organization),
-        selectinload(Service.eligibilities),
-        selectinload(Service.cost_options),
-        selectinload(Service.taxonomy_terms).selectinload(TaxonomyTerm.taxonomy),
+        *listing_options(),
         selectinload(Service.taxonomy_terms).selectinload(TaxonomyTerm.parent),
-        selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.location),
     )
 
 
 def listed_documents(session: Session, ids: Iterable[int] | None = None) -> Iterator:
-    """Documents for the listed services (all of them, or those among ``ids``), in batches."""
+    """Documents for the listed services (all of them, or those among ``ids``), in batches.
+
+    ``session`` must be a session of the caller's own: it is emptied between batches."""
     statement = select(Service).where(*publicly_listed()).options(*_document_options())
     if ids is not None:
         wanted = sorted(set(ids))
