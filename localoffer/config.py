@@ -72,6 +72,25 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SERVICES_PER_PAGE": 20,
         "SHORTLIST_LIMIT": 50,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # One machine keeps rate limits in memory; several share them through Redis.
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "SIGN_IN_LIMIT": env.get("SIGN_IN_LIMIT", "10 per 15 minutes"),
+        "SIGN_IN_MAX_FAILURES": 5,
+        "SIGN_IN_LOCK_MINUTES": 15,
+        "INVITATION_DAYS": 7,
+        "PASSWORD_RESET_HOURS": 2,
+        "PASSWORD_MIN_LENGTH": 12,
+        "REVIEW_INTERVAL_MONTHS": 12,
+        "REVIEW_DUE_SOON_DAYS": 30,
+        # With no MAIL_SERVER in development, emails are written to the log instead.
+        "MAIL_SERVER": env.get("MAIL_SERVER") or None,
+        "MAIL_PORT": int(env.get("MAIL_PORT") or 25),
+        "MAIL_USE_TLS": _flag(env.get("MAIL_USE_TLS"), False),
+        "MAIL_USE_SSL": _flag(env.get("MAIL_USE_SSL"), False),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "localoffer@portsmouth.example.org"),
     }
     config.update(overrides)
     if not config["SECRET_KEY"]:

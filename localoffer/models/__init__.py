@@ -1,5 +1,7 @@
 """All models, imported here so Alembic and the app see one complete metadata."""
 
+from localoffer.models.accounts import Invitation, Role, User
+from localoffer.models.audit import AuditEvent
 from localoffer.models.base import Base
 from localoffer.models.directory import (
     Accessibility,
@@ -25,16 +27,19 @@ from localoffer.models.search import GlossaryTerm, PostcodeLookup, SearchEvent
 
 __all__ = [
     "Accessibility",
+    "AuditEvent",
     "Base",
     "Contact",
     "CostOption",
     "Eligibility",
     "GlossaryTerm",
+    "Invitation",
     "Language",
     "Location",
     "Organization",
     "Phone",
     "PostcodeLookup",
+    "Role",
     "Schedule",
     "SearchEvent",
     "SendAnswer",
@@ -45,5 +50,6 @@ __all__ = [
     "ServiceStatus",
     "Taxonomy",
     "TaxonomyTerm",
+    "User",
     "service_taxonomy_term",
 ]
