@@ -47,7 +47,7 @@ from localoffer.search.backend import (
 from localoffer.search.documents import FACET_NAMES, ServiceDocument
 from localoffer.search.geo import EARTH_RADIUS_MILES, is_valid_point
 from localoffer.search.geocoding import normalise_postcode, outward_code
-from localoffer.search.query import ParsedQuery, parse_query
+from localoffer.search.query import ParsedQuery, QueryGroup, parse_query
 from localoffer.search.thesaurus import Thesaurus
 
 ANALYZER = StemmingAnalyzer()
@@ -202,6 +202,9 @@ class _Clause:
 
     boost: float
     leaves: tuple[_Leaf, ...]
+    # Which phrase of its group the clause belongs to, and how much that phrase counts.
+    phrase: int = 0
+    weight: float = 1.0
 
     @property
     def mask(self) -> int:
@@ -412,16 +415,34 @@ def _tokens(phrase: str) -> list[str]:
     return [token.text for token in ANALYZER(phrase)]
 
 
+# What the family typed counts most; the thesaurus's other phrases for it, and the single words
+# of a typed phrase, count for less, so a service named for the typed words is not outranked
+# by one that merely repeats several synonyms.
+TYPED_WEIGHT = 1.0
+ALTERNATIVE_WEIGHT = 0.7
+SINGLE_WORD_WEIGHT = 0.5
+# A group scores its best phrase plus this share of the others (a dis-max with tie-breaker).
+TIE_BREAKER = 0.5
+
+
+def _weighted_phrases(group: QueryGroup) -> list[tuple[str, float]]:
+    phrases = [(" ".join(group.words), TYPED_WEIGHT)]
+    phrases += [(phrase, ALTERNATIVE_WEIGHT) for phrase in group.alternatives]
+    if len(group.words) > 1:
+        phrases += [(word, SINGLE_WORD_WEIGHT) for word in group.words]
+    return phrases
+
+
 def plan_query(parsed: ParsedQuery, snap: _Snapshot, searcher: Searcher) -> list[list[_Clause]]:
     """Per query group, the clauses any of which matches it; built from postings, not syntax."""
     groups = []
     for group in parsed.groups:
         clauses: dict[tuple[str, tuple[str, ...]], _Clause] = {}
-        for phrase in (" ".join(group.words), *group.alternatives):
+        for number, (phrase, weight) in enumerate(_weighted_phrases(group)):
             tokens = tuple(dict.fromkeys(_tokens(phrase)))
             for field, boost in FIELD_BOOSTS.items() if tokens else ():
                 leaves = tuple(snap.leaf(searcher, field, token) for token in tokens)
-                clauses.setdefault((field, tokens), _Clause(boost, leaves))
+                clauses.setdefault((field, tokens), _Clause(boost, leaves, number, weight))
         word = group.words[0]
         if len(group.words) == 1 and re.search(r"\d", word) and re.search(r"[a-z]", word):
             clauses[("postcodes", (word,))] = _Clause(
@@ -433,13 +454,19 @@ def plan_query(parsed: ParsedQuery, snap: _Snapshot, searcher: Searcher) -> list
 
 
 def relevance(groups: list[list[_Clause]], allowed: int) -> dict[int, float]:
-    """Scores of the ``allowed`` documents: clause scores summed, scaled by groups matched."""
+    """Scores of the ``allowed`` documents. Within a group, a phrase scores the sum over its
+    fields and the group scores its best phrase plus a share of the rest (so synonyms do not
+    simply add up); groups add up,
+    scaled by how many matched."""
     allowed_set = set(_members(allowed))
     totals: dict[int, float] = {}
     matched: dict[int, int] = {}
     for clauses in groups:
-        scores: dict[int, float] = {}
+        by_phrase: dict[int, dict[int, float]] = {}
+        weights: dict[int, float] = {}
         for clause in clauses:
+            scores = by_phrase.setdefault(clause.phrase, {})
+            weights[clause.phrase] = clause.weight
             if len(clause.leaves) == 1:
                 leaf = clause.leaves[0]
                 for docnum, score in zip(leaf.docnums, leaf.scores, strict=True):
@@ -449,8 +476,17 @@ def relevance(groups: list[list[_Clause]], allowed: int) -> dict[int, float]:
             for docnum in _members(clause.mask & allowed):
                 score = sum(leaf.score_of(docnum) for leaf in clause.leaves)
                 scores[docnum] = scores.get(docnum, 0.0) + score * clause.boost
-        for docnum, score in scores.items():
-            totals[docnum] = totals.get(docnum, 0.0) + score
+        best: dict[int, float] = {}
+        summed: dict[int, float] = {}
+        for phrase, scores in by_phrase.items():
+            for docnum, score in scores.items():
+                weighted = score * weights[phrase]
+                summed[docnum] = summed.get(docnum, 0.0) + weighted
+                if weighted > best.get(docnum, 0.0):
+                    best[docnum] = weighted
+        for docnum, score in best.items():
+            group_score = score + TIE_BREAKER * (summed[docnum] - score)
+            totals[docnum] = totals.get(docnum, 0.0) + group_score
             matched[docnum] = matched.get(docnum, 0) + 1
     # More of the typed words matching ranks higher; partial matches still count.
     scale = [(1 - COORDINATION) + COORDINATION * n / len(groups) for n in range(len(groups) + 1)]
