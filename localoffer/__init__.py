@@ -8,7 +8,7 @@ from flask import Flask
 
 from localoffer import errors, security, templating
 from localoffer.config import PROJECT_ROOT, load_config
-from localoffer.extensions import csrf, db, migrate
+from localoffer.extensions import csrf, db, limiter, login_manager, mail, migrate
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -25,12 +25,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    mail.init_app(app)
     from localoffer.db_events import init_app as init_db_events
 
     init_db_events(app)
 
+    from localoffer.auth import bp as auth_bp
+    from localoffer.auth.service import load_session_user
     from localoffer.directory import bp as directory_bp
     from localoffer.glossary import bp as glossary_bp
+    from localoffer.manage import bp as manage_bp
     from localoffer.ops import bp as ops_bp
     from localoffer.pages import bp as pages_bp
     from localoffer.shortlist import bp as shortlist_bp
@@ -42,6 +48,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(young_people_bp)
     app.register_blueprint(glossary_bp)
     app.register_blueprint(ops_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(manage_bp)
+    login_manager.user_loader(load_session_user)
 
     templating.init_app(app)
     security.init_app(app)
@@ -54,4 +63,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from localoffer.seeding.cli import seed_command
 
     app.cli.add_command(seed_command)
+    from localoffer.auth.cli import users_cli
+
+    app.cli.add_command(users_cli)
     return app

@@ -1,11 +1,12 @@
-"""Small helpers that make valid directory records for tests that write."""
+"""Small helpers that make valid records (directory, accounts) for tests that write."""
 
 from __future__ import annotations
 
 import itertools
 
+from localoffer.auth.passwords import hash_password
 from localoffer.extensions import db
-from localoffer.models import Organization, Service
+from localoffer.models import Organization, Role, Service, User
 
 _numbers = itertools.count(1)
 
@@ -23,6 +24,23 @@ def service(org: Organization | None = None, **values) -> Service:
     fields = {"slug": f"service-{n}", "name": f"Service {n}", "description": "What it does."}
     fields.update(values)
     record = Service(organization=org or organization(), **fields)
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+PASSWORD = "a long enough test password"
+
+
+def user(role: Role | str = Role.OFFICER, password: str | None = PASSWORD, **values) -> User:
+    """A user with a unique email; providers get an organisation of their own."""
+    n = next(_numbers)
+    role = Role(role)
+    fields = {"email": f"person-{n}@example.org", "name": f"Person {n}", "role": role}
+    if role == Role.PROVIDER and "organization" not in values:
+        fields["organization"] = organization()
+    fields.update(values)
+    record = User(password_hash=hash_password(password) if password else None, **fields)
     db.session.add(record)
     db.session.flush()
     return record

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from localoffer.directory.service import get_listed_services, get_service
 from localoffer.models import ServiceStatus
 from localoffer.shortlist import bp, store
 from localoffer.shortlist.forms import ShortlistChangeForm, ShortlistClearForm
+from localoffer.urls import safe_next
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site paths, so the form cannot be used to send people elsewhere."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
-            return target
-    return url_for("shortlist.view")
+    return safe_next(target, url_for("shortlist.view"))
 
 
 @bp.get("")

@@ -1,0 +1,138 @@
+"""/manage: the dashboard and account management."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from localoffer.auth import service as accounts
+from localoffer.auth.email import send_email
+from localoffer.auth.forms import error_list
+from localoffer.auth.roles import STAFF, roles_required
+from localoffer.extensions import db
+from localoffer.manage import bp
+from localoffer.manage.forms import ConfirmForm, InviteForm, RoleForm
+from localoffer.manage.service import get_organization, organisation_choices, reviews_due
+from localoffer.models import Role
+
+
+@bp.get("")
+@roles_required(*STAFF)
+def dashboard():
+    due = reviews_due(date.today(), current_app.config["REVIEW_DUE_SOON_DAYS"])
+    return render_template("manage/dashboard.html", due=due)
+
+
+@bp.get("/users")
+@roles_required(*STAFF)
+def users():
+    return render_template(
+        "manage/users.html",
+        users=accounts.list_users(),
+        invitations=accounts.pending_invitations(),
+    )
+
+
+@bp.route("/users/invite", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def invite():
+    form = InviteForm(accounts.invitable_roles(current_user), organisation_choices())
+    if form.validate_on_submit():
+        if accounts.user_by_email(form.email.data):
+            form.email.errors = ["There is already an account with this email address"]
+        else:
+            role = Role(form.role.data)
+            organization = get_organization(int(form.organization_id.data or 0))
+            invitation, token = accounts.create_invitation(
+                form.email.data, role, organization, current_user
+            )
+            link = url_for("auth.invitation", token=token, _external=True)
+            send_email(
+                invitation.email,
+                f"You are invited to {current_app.config['SITE_NAME']}",
+                render_template(
+                    "auth/email/invitation.txt",
+                    invitation=invitation,
+                    inviter=current_user,
+                    link=link,
+                ),
+            )
+            db.session.commit()
+            flash(f"We have sent an invitation to {invitation.email}.", "success")
+            return redirect(url_for("manage.users"))
+    return render_template(
+        "manage/invite.html", form=form, errors=error_list(form)
+    ), 400 if form.errors else 200
+
+
+def _user_or_404(user_id: int):
+    user = accounts.get_user(user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _render_user(user, role_form: RoleForm, status: int = 200):
+    return render_template(
+        "manage/user.html",
+        user=user,
+        role_form=role_form,
+        confirm_form=ConfirmForm(),
+        errors=error_list(role_form),
+    ), status
+
+
+@bp.get("/users/<int:user_id>")
+@roles_required(*STAFF)
+def user(user_id: int):
+    found = _user_or_404(user_id)
+    form = RoleForm(
+        organisation_choices(),
+        data={"role": found.role.value, "organization_id": str(found.organization_id or "")},
+    )
+    return _render_user(found, form)
+
+
+@bp.post("/users/<int:user_id>/role")
+@roles_required(Role.ADMIN)
+def change_role(user_id: int):
+    found = _user_or_404(user_id)
+    form = RoleForm(organisation_choices())
+    if found.id == current_user.id:
+        form.role.errors = ["You cannot change your own role. Ask another admin"]
+        return _render_user(found, form, 400)
+    if not form.validate_on_submit():
+        return _render_user(found, form, 400)
+    organization = get_organization(int(form.organization_id.data or 0))
+    accounts.change_role(found, Role(form.role.data), organization, current_user)
+    db.session.commit()
+    flash(f"{found.name} is now {found.role.label.lower()}.", "success")
+    return redirect(url_for("manage.user", user_id=found.id))
+
+
+def _set_active(user_id: int, active: bool):
+    found = _user_or_404(user_id)
+    if not ConfirmForm().validate():
+        abort(400)
+    if found.id == current_user.id:
+        flash("You cannot deactivate your own account. Ask another admin.", "error")
+        return redirect(url_for("manage.user", user_id=found.id))
+    accounts.set_active(found, active, current_user)
+    db.session.commit()
+    state = "reactivated" if active else "deactivated"
+    flash(f"The account for {found.name} has been {state}.", "success")
+    return redirect(url_for("manage.user", user_id=found.id))
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+@roles_required(Role.ADMIN)
+def deactivate(user_id: int):
+    return _set_active(user_id, False)
+
+
+@bp.post("/users/<int:user_id>/reactivate")
+@roles_required(Role.ADMIN)
+def reactivate(user_id: int):
+    return _set_active(user_id, True)
