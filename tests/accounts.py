@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from flask import g
+
 from localoffer.extensions import db
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -11,6 +13,8 @@ TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 def csrf_token(client) -> str:
     """A CSRF token for this client's session (the reset form is on a page anyone can see)."""
+    # Flask-WTF caches the token in g, which a test's app context shares across clients.
+    g.pop("csrf_token", None)
     html = client.get("/password-reset").get_data(as_text=True)
     return TOKEN.search(html).group(1)
 
