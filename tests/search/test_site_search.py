@@ -293,10 +293,14 @@ def test_a_corrupt_index_is_rebuilt_at_start_up(fresh_seeded_app):
         }
     )
     with again.app_context():
-        assert again.extensions["search"].is_in_step()
-        body = again.test_client().get("/healthz").get_json()
-        assert body["search"]["in_step"] is True
-        again.extensions["search"].backend.close()
+        try:
+            assert again.extensions["search"].is_in_step()
+            body = again.test_client().get("/healthz").get_json()
+            assert body["search"]["in_step"] is True
+        finally:
+            again.extensions["search"].backend.close()
+            db.session.remove()
+            db.engine.dispose()
 
 
 def test_a_missing_index_is_rebuilt_when_a_family_searches(fresh_seeded_app):
