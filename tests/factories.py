@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import itertools
 
 from localoffer.auth.passwords import hash_password
@@ -21,7 +23,12 @@ def organization(**values) -> Organization:
 
 def service(org: Organization | None = None, **values) -> Service:
     n = next(_numbers)
-    fields = {"slug": f"service-{n}", "name": f"Service {n}", "description": "What it does."}
+    fields = {
+        "slug": f"service-{n}",
+        "name": f"Service {n}",
+        "description": "What it does.",
+        "published_at": datetime.now(UTC),
+    }
     fields.update(values)
     record = Service(organization=org or organization(), **fields)
     db.session.add(record)

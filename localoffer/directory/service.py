@@ -83,9 +83,10 @@ def today() -> date:
 
 
 def publicly_listed() -> list:
-    """Conditions for a service that families can find: running and inside its visible dates."""
+    """Conditions for a service that families can find: published, running, inside its dates."""
     now = today()
     return [
+        Service.published_at.is_not(None),
         Service.status != ServiceStatus.CLOSED,
         or_(Service.visible_from.is_(None), Service.visible_from <= now),
         or_(Service.visible_to.is_(None), Service.visible_to >= now),
@@ -328,7 +329,7 @@ def get_service(service_id: int) -> Service | None:
             selectinload(Service.send_answers),
         )
     )
-    if service is None:
+    if service is None or service.published_at is None:
         return None
     now = today()
     if service.visible_from and service.visible_from > now:

@@ -23,12 +23,16 @@ from localoffer.models.directory import (
     TaxonomyTerm,
     service_taxonomy_term,
 )
+from localoffer.models.listings import ChangeKind, ChangeRequest, ChangeStatus
 from localoffer.models.search import GlossaryTerm, PostcodeLookup, SearchEvent
 
 __all__ = [
     "Accessibility",
     "AuditEvent",
     "Base",
+    "ChangeKind",
+    "ChangeRequest",
+    "ChangeStatus",
     "Contact",
     "CostOption",
     "Eligibility",

@@ -9,7 +9,7 @@ in forms.
 from __future__ import annotations
 
 import enum
-from datetime import date, time
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from sqlalchemy import (
@@ -17,6 +17,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
+    DateTime,
     Enum,
     Float,
     ForeignKey,
@@ -98,11 +99,13 @@ class Organization(UuidMixin, TimestampMixin, Base):
     email: Mapped[str | None] = mapped_column(String(254))
     website: Mapped[str | None] = mapped_column(String(500))
     phone: Mapped[str | None] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer, default=1)
 
     services: Mapped[list[Service]] = relationship(
         back_populates="organization", order_by="Service.name"
     )
 
+    __mapper_args__ = {"version_id_col": version}
     __table_args__ = (CheckConstraint("name <> ''", name="name_not_empty"),)
 
 
@@ -141,6 +144,10 @@ class Service(UuidMixin, TimestampMixin, Base):
     # Set only when a person confirms the listing is correct, never from the last edit.
     last_reviewed_on: Mapped[date | None] = mapped_column(Date)
     review_due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # None while the listing is a draft: drafts are invisible to families and to the index.
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the provider was last reminded that the review date is near (one reminder per due date).
+    review_reminder_sent_on: Mapped[date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     organization: Mapped[Organization] = relationship(back_populates="services")
@@ -258,12 +265,14 @@ class Location(UuidMixin, TimestampMixin, Base):
     longitude: Mapped[float | None] = mapped_column(Float)
     # Home-based providers (childminders, shared care carers) show the town only.
     mask_address: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
 
     accessibilities: Mapped[list[Accessibility]] = relationship(
         back_populates="location", cascade="all, delete-orphan", order_by="Accessibility.id"
     )
     service_at_locations: Mapped[list[ServiceAtLocation]] = relationship(back_populates="location")
 
+    __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         CheckConstraint("latitude IS NULL OR (latitude BETWEEN -90 AND 90)", name="latitude_range"),
         CheckConstraint(

@@ -378,6 +378,8 @@ def _load_service_fields(
         },
     )
     if created:
+        # The demo area's listings are published; an officer's later unpublish is kept on re-seed.
+        service.published_at = dt.datetime.now(dt.UTC)
         db.session.flush()
 
     wanted_terms = [
