@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import itertools
+from datetime import UTC, datetime
 
 from localoffer.auth.passwords import hash_password
 from localoffer.extensions import db
