@@ -1,7 +1,7 @@
-"""The officers' and admins' area: dashboard and accounts."""
+"""The officers' and admins' area: dashboard, listings, providers' proposals and accounts."""
 
 from flask import Blueprint
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 
-from localoffer.manage import routes  # noqa: E402,F401
+from localoffer.manage import listing_routes, routes  # noqa: E402,F401

@@ -14,7 +14,7 @@ from localoffer.auth.roles import STAFF, roles_required
 from localoffer.extensions import db
 from localoffer.manage import bp
 from localoffer.manage.forms import ConfirmForm, InviteForm, RoleForm
-from localoffer.manage.service import get_organization, organisation_choices, reviews_due
+from localoffer.manage.service import drafts, get_organization, organisation_choices, reviews_due
 from localoffer.models import Role
 
 
@@ -22,7 +22,7 @@ from localoffer.models import Role
 @roles_required(*STAFF)
 def dashboard():
     due = reviews_due(date.today(), current_app.config["REVIEW_DUE_SOON_DAYS"])
-    return render_template("manage/dashboard.html", due=due)
+    return render_template("manage/dashboard.html", due=due, drafts=drafts())
 
 
 @bp.get("/users")

@@ -1,0 +1,396 @@
+"""Forms for listings: services, organisations and locations, with GOV.UK error wording.
+
+The service form's field names are the keys of ``listings.listing_values``, so a valid form's
+``values()`` can be applied to a service, stored as a provider's proposal, or compared.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from localoffer.manage.listings import (
+    COST_CHOICES,
+    DIAGNOSIS_CHOICES,
+    SEND_FIELDS,
+    taxonomies,
+    taxonomy_field,
+)
+from localoffer.models import SendQuestion
+from localoffer.search.geocoding import normalise_postcode
+
+MARKDOWN_HINT = (
+    "You can use a blank line between paragraphs, * at the start of a line for a list, "
+    "**bold** and [link text](https://example.org)."
+)
+WEB_ADDRESS = "Enter a web address starting with https:// or http://"
+DATE_FORMAT = "Enter a real date, like 27 3 2027"
+EMAIL_ADDRESS = "Enter an email address in the correct format, like name@example.org"
+
+
+def _url_field(label: str, description: str = "") -> StringField:
+    return StringField(
+        label,
+        description=description,
+        widget=GovTextInput(),
+        validators=[Optional(), URL(require_tld=True, message=WEB_ADDRESS), Length(max=500)],
+        filters=[lambda v: v.strip() if v else v],
+    )
+
+
+class DayMonthYearField(DateField):
+    """A date typed as day, month and year boxes (the GOV.UK date input)."""
+
+    def __init__(self, label: str, **kwargs) -> None:
+        super().__init__(label, format="%d %m %Y", widget=GovDateInput(), **kwargs)
+
+    def process_formdata(self, valuelist) -> None:
+        if len(valuelist) != 3:
+            # Not the three boxes a browser sends: treat as blank (or wrong if anything was typed).
+            self.raw_data = (list(valuelist) + ["", "", ""])[:3]
+            if any(str(v).strip() for v in valuelist):
+                raise ValueError(DATE_FORMAT)
+            return
+        if not any(str(v).strip() for v in valuelist):
+            self.data = None
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(DATE_FORMAT) from error
+
+
+def _age_field(label: str) -> IntegerField:
+    return IntegerField(
+        label,
+        widget=GovTextInput(),
+        validators=[
+            Optional(),
+            NumberRange(0, 25 if "Youngest" in label else 120, "Enter an age from 0 to 25"),
+        ],
+    )
+
+
+class ServiceForm(FlaskForm):
+    """A service listing. Taxonomy checkboxes are added per vocabulary by ``service_form``."""
+
+    version = HiddenField()
+    organization_id = SelectField(
+        "Organisation", widget=GovSelect(), validators=[DataRequired("Select the organisation")]
+    )
+    name = StringField(
+        "Name",
+        widget=GovTextInput(),
+        validators=[
+            DataRequired("Enter the name of the service"),
+            Length(max=200, message="Name must be 200 characters or fewer"),
+        ],
+    )
+    alternate_name = StringField(
+        "Other name (optional)",
+        description="Another name families may know it by, or an acronym.",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=200)],
+    )
+    description = TextAreaField(
+        "Description",
+        description="What the service does and who it is for. " + MARKDOWN_HINT,
+        widget=GovTextArea(),
+        validators=[
+            DataRequired("Enter a description"),
+            Length(max=10000, message="Description must be 10,000 characters or fewer"),
+        ],
+    )
+    how_to_access = TextAreaField(
+        "How to get it (optional)",
+        description="Who can refer, and what happens next. " + MARKDOWN_HINT,
+        widget=GovTextArea(),
+        validators=[Optional(), Length(max=5000)],
+    )
+    url = _url_field("Website (optional)")
+    email = StringField(
+        "Email address (optional)",
+        widget=GovTextInput(),
+        validators=[
+            Optional(),
+            Email(EMAIL_ADDRESS, check_deliverability=False),
+            Length(max=254, message=EMAIL_ADDRESS),
+        ],
+    )
+    contact_name = StringField(
+        "Contact name or team (optional)",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=200)],
+    )
+    phone = StringField(
+        "Phone number (optional)",
+        widget=GovTextInput(),
+        validators=[
+            Optional(),
+            Length(max=40, message="Phone number must be 40 characters or fewer"),
+        ],
+    )
+    min_age = _age_field("Youngest age (optional)")
+    max_age = _age_field("Oldest age (optional)")
+    age_description = StringField(
+        "Who it is for, in words (optional)",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=500)],
+    )
+    cost = RadioField(
+        "Does it cost anything?",
+        choices=list(COST_CHOICES.items()),
+        widget=GovRadioInput(),
+        default="",
+        validators=[Optional()],
+    )
+    cost_description = StringField(
+        "What it costs (optional)",
+        description="For example, £5 a session. Say if funding can help.",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=500)],
+    )
+    location_ids = SelectMultipleField(
+        "Where it runs",
+        description="Leave all unticked for services delivered at home or online.",
+        widget=GovCheckboxesInput(),
+        coerce=int,
+    )
+    diagnosis_needed = RadioField(
+        "Is a diagnosis needed?",
+        choices=list(DIAGNOSIS_CHOICES.items()),
+        widget=GovRadioInput(),
+        default="",
+        validators=[Optional()],
+    )
+    ehc_plan_needed = BooleanField("An EHC plan is needed", widget=GovCheckboxInput())
+    information_incomplete = BooleanField(
+        "Mark as information incomplete",
+        description="Families see that the details are still being checked.",
+        widget=GovCheckboxInput(),
+    )
+    sen_information_report_url = _url_field(
+        "SEN Information Report (optional)",
+        "For schools and colleges: the web address of their published report.",
+    )
+    visible_from = DayMonthYearField("Show from (optional)", description="For example, 1 9 2027")
+    visible_to = DayMonthYearField("Show until (optional)")
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+    def validate_max_age(self, field) -> None:
+        if (
+            field.data is not None
+            and self.min_age.data is not None
+            and self.min_age.data > field.data
+        ):
+            raise ValidationError("Oldest age must be the same as or more than the youngest age")
+
+    def validate_visible_to(self, field) -> None:
+        if field.data and self.visible_from.data and self.visible_from.data > field.data:
+            raise ValidationError("‘Show until’ must be the same as or after ‘Show from’")
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Optional() ends the field's own checks when it is blank, so this one lives here.
+        if self.cost.data == "paid" and not (self.cost_description.data or "").strip():
+            self.cost_description.errors = [*self.cost_description.errors, "Say what it costs"]
+            valid = False
+        return valid
+
+    def taxonomy_fields(self) -> list:
+        return [field for field in self if field.name.startswith("terms_")]
+
+    def send_fields(self) -> list:
+        return [getattr(self, name) for name in SEND_FIELDS]
+
+    def values(self) -> dict[str, Any]:
+        """The submitted listing, shaped like ``listings.listing_values``."""
+        values: dict[str, Any] = {}
+        for field in self:
+            if field.name in ("csrf_token", "version", "submit"):
+                continue
+            data = field.data
+            if field.name == "organization_id":
+                data = int(data)
+            elif field.name in ("visible_from", "visible_to"):
+                data = data.isoformat() if data else ""
+            elif field.name == "location_ids" or field.name.startswith("terms_"):
+                data = sorted(data or [])
+            elif isinstance(data, str):
+                data = data.strip()
+            values[field.name] = data
+        return values
+
+
+def service_form(organisations, locations, **kwargs) -> ServiceForm:
+    """A service form with a checkbox group for each vocabulary and a box per SEND question."""
+
+    class Form(ServiceForm):
+        pass
+
+    for question in SendQuestion:
+        setattr(
+            Form,
+            f"send_{question.value}",
+            TextAreaField(
+                f"{question.question} (optional)",
+                widget=GovTextArea(),
+                validators=[Optional(), Length(max=5000)],
+            ),
+        )
+    for taxonomy in taxonomies():
+        choices = [(term.slug, _term_label(term)) for term in _ordered_terms(taxonomy)]
+        setattr(
+            Form,
+            taxonomy_field(taxonomy.slug),
+            SelectMultipleField(taxonomy.name, choices=choices, widget=GovCheckboxesInput()),
+        )
+    form = Form(**kwargs)
+    form.organization_id.choices = [("", "Select an organisation")] + organisations
+    form.location_ids.choices = locations
+    return form
+
+
+def _ordered_terms(taxonomy) -> list:
+    ordered = []
+    for term in taxonomy.terms:
+        if term.parent_id is None:
+            ordered.append(term)
+            ordered.extend(term.children)
+    return ordered
+
+
+def _term_label(term) -> str:
+    return f"{term.name} ({term.parent.name})" if term.parent else term.name
+
+
+class OrganizationForm(FlaskForm):
+    version = HiddenField()
+    name = StringField(
+        "Name",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter the organisation’s name"), Length(max=200)],
+    )
+    description = TextAreaField(
+        "Description (optional)",
+        description=MARKDOWN_HINT,
+        widget=GovTextArea(),
+        validators=[Optional(), Length(max=5000)],
+    )
+    website = _url_field("Website (optional)")
+    email = StringField(
+        "Email address (optional)",
+        widget=GovTextInput(),
+        validators=[
+            Optional(),
+            Email(EMAIL_ADDRESS, check_deliverability=False),
+            Length(max=254, message=EMAIL_ADDRESS),
+        ],
+    )
+    phone = StringField(
+        "Phone number (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=40)]
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class LocationForm(FlaskForm):
+    version = HiddenField()
+    name = StringField(
+        "Name of the place",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter the name of the place"), Length(max=200)],
+    )
+    address_1 = StringField(
+        "Address line", widget=GovTextInput(), validators=[Optional(), Length(max=200)]
+    )
+    city = StringField(
+        "Town or city",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter the town or city"), Length(max=100)],
+    )
+    postcode = StringField(
+        "Postcode",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the postcode")],
+        filters=[lambda v: normalise_postcode(v) if v else v],
+    )
+    mask_address = BooleanField(
+        "Show the town only",
+        description="For home-based providers such as childminders: families see the town and "
+        "the first half of the postcode, never the street address.",
+        widget=GovCheckboxInput(),
+    )
+    description = TextAreaField(
+        "How to find it (optional)",
+        widget=GovTextArea(),
+        validators=[Optional(), Length(max=2000)],
+    )
+    accessibility = TextAreaField(
+        "Accessibility (optional)",
+        description="One feature a line, for example: Step-free entrance.",
+        widget=GovTextArea(),
+        validators=[Optional(), Length(max=2000)],
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+    def validate_postcode(self, field) -> None:
+        from localoffer.directory.forms import POSTCODE_PATTERN
+
+        if not POSTCODE_PATTERN.match(field.data or "") or " " not in (field.data or ""):
+            raise ValidationError("Enter a full UK postcode, like PO4 8LD")
+
+
+class ReasonForm(FlaskForm):
+    """Rejecting a proposal: the reason is emailed to the provider."""
+
+    reason = TextAreaField(
+        "Why are you rejecting it?",
+        description="The provider will see this in the email we send them.",
+        widget=GovTextArea(),
+        validators=[DataRequired("Say why you are rejecting the change"), Length(max=2000)],
+    )
+    submit = SubmitField("Reject change", widget=GovSubmitInput())
+
+
+class ProposalNoteForm(FlaskForm):
+    """A provider's note with a closure proposal."""
+
+    note = TextAreaField(
+        "Why is it closing, and from when?",
+        widget=GovTextArea(),
+        validators=[DataRequired("Say why the service is closing"), Length(max=2000)],
+    )
+    submit = SubmitField("Send to the council", widget=GovSubmitInput())
