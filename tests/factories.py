@@ -14,7 +14,7 @@ _numbers = itertools.count(1)
 
 def organization(**values) -> Organization:
     n = next(_numbers)
-    record = Organization(slug=f"org-{n}", name=f"Organisation {n}", **values)
+    record = Organization(**{"slug": f"org-{n}", "name": f"Organisation {n}", **values})
     db.session.add(record)
     db.session.flush()
     return record

@@ -11,7 +11,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from localoffer.extensions import db
-from localoffer.models import Role, Service, ServiceStatus
+from localoffer.models import Location, Role, Service, ServiceStatus
 from tests import factories
 from tests.accounts import csrf_token, signed_in
 
@@ -69,6 +69,14 @@ MATRIX = {
     "manage.unpublish": STAFF_ACTION,
     "manage.change_status": STAFF_ACTION,
     "manage.confirm_listing": STAFF_ACTION,
+    "manage.organisations_list": STAFF,
+    "manage.locations_list": STAFF,
+    "manage.new_organisation": STAFF,
+    "manage.edit_organisation": STAFF,
+    "manage.organisation_history": STAFF,
+    "manage.new_location": STAFF,
+    "manage.edit_location": STAFF,
+    "manage.location_history": STAFF,
 }
 
 
@@ -81,6 +89,7 @@ def world(app):
     target = factories.user(Role.VOLUNTEER)
     people = {role.value: factories.user(role) for role in Role}
     managed = factories.service()
+    location = db.session.scalars(select(Location).order_by(Location.id)).first()
     db.session.commit()
     return {
         "arguments": {
@@ -90,6 +99,8 @@ def world(app):
             "token": "not-a-real-token",
             "user_id": target.id,
             "status": "temporarily_closed",
+            "organization_id": service.organization_id,
+            "location_id": location.id,
         },
         "form": {"service_id": service.id, "role": Role.VOLUNTEER.value, "organization_id": ""},
         "people": people,
