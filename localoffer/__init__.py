@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from localoffer.manage import bp as manage_bp
     from localoffer.ops import bp as ops_bp
     from localoffer.pages import bp as pages_bp
+    from localoffer.provider import bp as provider_bp
     from localoffer.shortlist import bp as shortlist_bp
     from localoffer.young_people import bp as young_people_bp
 
@@ -50,6 +51,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(ops_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(manage_bp)
+    app.register_blueprint(provider_bp)
     login_manager.user_loader(load_session_user)
 
     templating.init_app(app)
@@ -66,4 +68,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from localoffer.auth.cli import users_cli
 
     app.cli.add_command(users_cli)
+    from localoffer.manage.cli import listings_cli
+
+    app.cli.add_command(listings_cli)
     return app

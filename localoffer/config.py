@@ -56,6 +56,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         or str(Path(instance_path) / "search-index"),
         "SEED_DIR": env.get("SEED_DIR") or str(PROJECT_ROOT / "seed"),
         "SITE_NAME": env.get("SITE_NAME", "SEND Local Offer"),
+        # Where the site lives, for links in emails sent from the command line (reminders).
+        "SITE_URL": env.get("SITE_URL", "http://127.0.0.1:5000"),
         "COUNCIL_NAME": env.get("COUNCIL_NAME", "Portsmouth and Hampshire (demo area)"),
         "CONTACT_EMAIL": env.get("CONTACT_EMAIL", "localoffer@portsmouth.example.org"),
         "CONTACT_PHONE": env.get("CONTACT_PHONE", "01632 960000"),

@@ -24,6 +24,9 @@ from localoffer.extensions import db
 from localoffer.seeding.loader import seed_all
 from tests.pages import PageChecker
 
+# The SMTP server fixtures (smtp, mail_app) for tests that send email.
+pytest_plugins = ["tests.mail"]
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -4,4 +4,9 @@ from flask import Blueprint
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 
-from localoffer.manage import listing_routes, record_routes, routes  # noqa: E402,F401
+from localoffer.manage import (  # noqa: E402,F401
+    listing_routes,
+    proposal_routes,
+    record_routes,
+    routes,
+)

@@ -12,7 +12,7 @@ from localoffer.auth.email import send_email
 from localoffer.auth.forms import error_list
 from localoffer.auth.roles import STAFF, roles_required
 from localoffer.extensions import db
-from localoffer.manage import bp
+from localoffer.manage import bp, proposals
 from localoffer.manage.forms import ConfirmForm, InviteForm, RoleForm
 from localoffer.manage.service import drafts, get_organization, organisation_choices, reviews_due
 from localoffer.models import Role
@@ -22,7 +22,9 @@ from localoffer.models import Role
 @roles_required(*STAFF)
 def dashboard():
     due = reviews_due(date.today(), current_app.config["REVIEW_DUE_SOON_DAYS"])
-    return render_template("manage/dashboard.html", due=due, drafts=drafts())
+    return render_template(
+        "manage/dashboard.html", due=due, drafts=drafts(), waiting=len(proposals.pending())
+    )
 
 
 @bp.get("/users")
