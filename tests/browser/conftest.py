@@ -171,6 +171,11 @@ def live_server(request):
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     _run([*flask, "db", "upgrade"], env, "flask db upgrade")
     _run([*flask, "seed"], env, "flask seed")
+    _run(
+        [*flask, "users", "create-admin", "--email", STAFF_EMAIL, "--name", "Ada Admin"],
+        {**env, "LOCALOFFER_ADMIN_PASSWORD": STAFF_PASSWORD},
+        "flask users create-admin",
+    )
 
     port = _free_port()
     log_path = workdir / "server.log"
@@ -226,6 +231,10 @@ def live_server(request):
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             shutil.copy(log_path, ARTIFACTS / "server.log")
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+STAFF_EMAIL = "ada.admin@example.org"
+STAFF_PASSWORD = secrets.token_urlsafe(18)
 
 
 @dataclass
@@ -351,6 +360,24 @@ def new_context(request, browser, live_server, recorder):
     if _failed(request):
         recorder.capture_failure()
     for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def staff_state(browser, live_server, tmp_path_factory) -> str:
+    """A signed-in admin's cookies, saved once: pages of /manage open already signed in."""
+    context = browser.new_context(base_url=live_server.url)
+    try:
+        page = context.new_page()
+        page.goto("/sign-in")
+        page.get_by_label("Email address").fill(STAFF_EMAIL)
+        page.get_by_label("Password", exact=True).fill(STAFF_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url("**/manage")
+        path = tmp_path_factory.mktemp("staff") / "state.json"
+        context.storage_state(path=path)
+        return str(path)
+    finally:
         context.close()
 
 

@@ -36,6 +36,19 @@ class PageType:
     shows: str = "main h1"  # a selector the page must show, so we test the state we meant to
     absent: str | None = None  # ... and one it must not
     setup: Callable | None = None  # (page, demo) -> None, run first in the same context
+    staff: bool = False  # open it signed in as an admin
+
+
+def manage(demo) -> str:
+    """The officers' page of the demo service (/services/12 -> /manage/services/12)."""
+    return "/manage" + demo.service
+
+
+def submit_a_listing_without_a_name(page, demo) -> None:
+    page.goto(manage(demo) + "/edit")
+    page.get_by_label("Name", exact=True).fill("")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
 
 
 PAGE_TYPES = [
@@ -80,6 +93,34 @@ PAGE_TYPES = [
     PageType("accessibility statement", lambda demo: "/accessibility"),
     PageType("privacy notice", lambda demo: "/privacy"),
     PageType("page not found", lambda demo: "/no-such-page", status=404),
+    PageType("sign in", lambda demo: "/sign-in", shows="form button:has-text('Sign in')"),
+    PageType("password reset", lambda demo: "/password-reset"),
+    PageType("dashboard", lambda demo: "/manage", shows="#overdue", staff=True),
+    PageType("listings", lambda demo: "/manage/services", shows="#listings", staff=True),
+    PageType("listing", manage, shows="main form button", staff=True),
+    PageType("listing edit form", lambda demo: manage(demo) + "/edit", staff=True),
+    PageType(
+        "listing edit form with errors",
+        lambda demo: None,
+        shows=".govuk-error-summary",
+        setup=submit_a_listing_without_a_name,
+        staff=True,
+    ),
+    PageType("new listing form", lambda demo: "/manage/services/new", staff=True),
+    PageType("listing history", lambda demo: manage(demo) + "/history", staff=True),
+    PageType(
+        "listing preview",
+        lambda demo: manage(demo) + "/preview",
+        shows="#preview-notice",
+        staff=True,
+    ),
+    PageType("organisations", lambda demo: "/manage/organisations", staff=True),
+    PageType("new organisation form", lambda demo: "/manage/organisations/new", staff=True),
+    PageType("locations", lambda demo: "/manage/locations", staff=True),
+    PageType("new location form", lambda demo: "/manage/locations/new", staff=True),
+    PageType("providers' changes", lambda demo: "/manage/proposals", staff=True),
+    PageType("accounts", lambda demo: "/manage/users", staff=True),
+    PageType("invite form", lambda demo: "/manage/users/invite", staff=True),
 ]
 IDS = [
     page_type.name.replace(" ", "-").replace(",", "").replace("'", "") for page_type in PAGE_TYPES
@@ -99,8 +140,14 @@ def open_page(page, page_type: PageType, demo) -> None:
 
 
 @pytest.mark.parametrize("page_type", PAGE_TYPES, ids=IDS)
-def test_no_axe_violations(new_context, demo, page_type):
-    page = new_context(bypass_csp=True).new_page()
+def context_options(request, page_type: PageType, **options) -> dict:
+    if page_type.staff:
+        options["storage_state"] = request.getfixturevalue("staff_state")
+    return options
+
+
+def test_no_axe_violations(request, new_context, demo, page_type):
+    page = new_context(**context_options(request, page_type, bypass_csp=True)).new_page()
     open_page(page, page_type, demo)
     violations = run_axe(page)
     assert not violations, format_violations(f"{page_type.name} ({page.url})", violations)
@@ -131,8 +178,8 @@ ZOOMS = {
 
 @pytest.mark.parametrize("zoom", ZOOMS, ids=list(ZOOMS))
 @pytest.mark.parametrize("page_type", PAGE_TYPES, ids=IDS)
-def test_no_horizontal_scrolling(new_context, demo, page_type, zoom):
-    page = new_context(**ZOOMS[zoom]).new_page()
+def test_no_horizontal_scrolling(request, new_context, demo, page_type, zoom):
+    page = new_context(**context_options(request, page_type, **ZOOMS[zoom])).new_page()
     open_page(page, page_type, demo)
     overflow = horizontal_overflow(page)
     assert overflow["scrollWidth"] <= overflow["clientWidth"], (
