@@ -54,6 +54,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(provider_bp)
     login_manager.user_loader(load_session_user)
 
+    proxies = app.config["TRUSTED_PROXY_COUNT"]
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies
+        )
+
     templating.init_app(app)
     security.init_app(app)
     errors.init_app(app)

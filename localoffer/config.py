@@ -78,13 +78,16 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
         "SIGN_IN_LIMIT": env.get("SIGN_IN_LIMIT", "10 per 15 minutes"),
+        # How many proxies (load balancer, nginx) sit in front of the app and set X-Forwarded-*.
+        # 0 trusts none; set it to the real number or rate limits and secure links go wrong.
+        "TRUSTED_PROXY_COUNT": int(env.get("TRUSTED_PROXY_COUNT") or 0),
         "SIGN_IN_MAX_FAILURES": 5,
         "SIGN_IN_LOCK_MINUTES": 15,
         "INVITATION_DAYS": 7,
         "PASSWORD_RESET_HOURS": 2,
         "PASSWORD_MIN_LENGTH": 12,
-        "REVIEW_INTERVAL_MONTHS": 12,
-        "REVIEW_DUE_SOON_DAYS": 30,
+        "REVIEW_INTERVAL_MONTHS": int(env.get("REVIEW_INTERVAL_MONTHS") or 12),
+        "REVIEW_DUE_SOON_DAYS": int(env.get("REVIEW_DUE_SOON_DAYS") or 30),
         # With no MAIL_SERVER in development, emails are written to the log instead.
         "MAIL_SERVER": env.get("MAIL_SERVER") or None,
         "MAIL_PORT": int(env.get("MAIL_PORT") or 25),

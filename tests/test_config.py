@@ -47,3 +47,38 @@ def test_database_url_from_environment_reaches_the_app(monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/other.db")
     app = create_app({"APP_ENV": "testing"})
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/other.db"
+
+
+def _sign_in_statuses(app, forwarded_for: list[str]) -> list[int]:
+    from tests.accounts import csrf_token
+
+    statuses = []
+    with app.app_context():
+        for address in forwarded_for:
+            client = app.test_client()
+            data = {
+                "email": "nobody@example.org",
+                "password": "x",
+                "csrf_token": csrf_token(client),
+            }
+            response = client.post("/sign-in", data=data, headers={"X-Forwarded-For": address})
+            statuses.append(response.status_code)
+    return statuses
+
+
+def test_behind_a_trusted_proxy_each_visitor_has_their_own_rate_limit(tmp_path):
+    from localoffer.extensions import limiter
+    from tests.conftest import built_app
+
+    (tmp_path / "proxied").mkdir()
+    (tmp_path / "direct").mkdir()
+    addresses = ["203.0.113.1", "203.0.113.1", "203.0.113.1", "203.0.113.2"]
+    with built_app(
+        tmp_path / "proxied", seeded=False, TRUSTED_PROXY_COUNT=1, SIGN_IN_LIMIT="2 per minute"
+    ) as app:
+        assert _sign_in_statuses(app, addresses)[2:] == [429, 400]  # 400: wrong password
+        limiter.reset()
+    # Without a trusted proxy the header is ignored: everyone shares the proxy's address.
+    with built_app(tmp_path / "direct", seeded=False, SIGN_IN_LIMIT="2 per minute") as app:
+        assert _sign_in_statuses(app, addresses)[2:] == [429, 429]
+        limiter.reset()
