@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
-from wtforms import PasswordField, StringField, SubmitField
+from wtforms import FieldList, FormField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from localoffer.auth.passwords import password_problem
@@ -14,12 +14,26 @@ EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.
 
 
 def error_list(form: FlaskForm) -> list[dict]:
-    """The form's errors for the GOV.UK error summary, each linking to its field."""
-    return [
-        {"text": messages[0], "href": f"#{getattr(form, name).id}"}
-        for name, messages in form.errors.items()
-        if messages
-    ]
+    """The form's errors for the GOV.UK error summary, each linking to its field.
+
+    Repeated groups (a FieldList of FormFields, such as opening times) are walked, so each
+    row's errors link to the row's own field.
+    """
+    items: list[dict] = []
+
+    def walk(field) -> None:
+        if isinstance(field, FieldList):
+            for entry in field.entries:
+                walk(entry)
+        elif isinstance(field, FormField):
+            for subfield in field.form:
+                walk(subfield)
+        elif field.errors:
+            items.append({"text": field.errors[0], "href": f"#{field.id}"})
+
+    for field in form:
+        walk(field)
+    return items
 
 
 def _new_password_check(form, field) -> None:

@@ -6,6 +6,8 @@ The service form's field names are the keys of ``listings.listing_values``, so a
 
 from __future__ import annotations
 
+import re
+from datetime import time
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -22,6 +24,9 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     BooleanField,
     DateField,
+    FieldList,
+    Form,
+    FormField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -102,6 +107,83 @@ def _age_field(label: str) -> IntegerField:
             NumberRange(0, 25 if "Youngest" in label else 120, "Enter an age from 0 to 25"),
         ],
     )
+
+
+DAY_CHOICES = [
+    ("MO", "Monday"),
+    ("TU", "Tuesday"),
+    ("WE", "Wednesday"),
+    ("TH", "Thursday"),
+    ("FR", "Friday"),
+    ("SA", "Saturday"),
+    ("SU", "Sunday"),
+]
+CLOCK = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$")
+TIME_FORMAT = "Enter a time like 9:30am or 17:00"
+
+
+def parse_clock(text: str) -> time:
+    """'9', '9:30', '09.30', '9am', '5:30pm', '17:00' -> a time; ValueError otherwise."""
+    match = CLOCK.match((text or "").strip().lower().replace(" ", ""))
+    if not match:
+        raise ValueError(TIME_FORMAT)
+    hour, minute, half = int(match[1]), int(match[2] or 0), match[3]
+    if half:
+        if not 1 <= hour <= 12:
+            raise ValueError(TIME_FORMAT)
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    if hour > 23 or minute > 59:
+        raise ValueError(TIME_FORMAT)
+    return time(hour, minute)
+
+
+class ScheduleRowForm(Form):
+    """One line of regular opening times: the days, from, until, and a note."""
+
+    days = SelectMultipleField("Days", choices=DAY_CHOICES, widget=GovCheckboxesInput())
+    opens_at = StringField(
+        "Opens", description="For example, 9am", widget=GovTextInput(), validators=[Length(max=10)]
+    )
+    closes_at = StringField(
+        "Closes", description="For example, 5pm", widget=GovTextInput(), validators=[Length(max=10)]
+    )
+    description = StringField(
+        "Note (optional)",
+        description="For example, term time only",
+        widget=GovTextInput(),
+        validators=[Length(max=200)],
+    )
+
+    def is_blank(self) -> bool:
+        return not (self.days.data or self.opens_at.data or self.closes_at.data)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.is_blank():
+            return valid
+        if not self.days.data:
+            self.days.errors = [*self.days.errors, "Choose the days it is open"]
+            valid = False
+        times = {}
+        for field in (self.opens_at, self.closes_at):
+            try:
+                times[field.short_name] = parse_clock(field.data)
+            except ValueError as error:
+                field.errors = [*field.errors, str(error)]
+                valid = False
+        if len(times) == 2 and times["opens_at"] >= times["closes_at"]:
+            self.closes_at.errors = [*self.closes_at.errors, "Closing time must be after opening"]
+            valid = False
+        return valid
+
+    def value(self) -> dict[str, str]:
+        order = [code for code, _ in DAY_CHOICES]
+        return {
+            "byday": ",".join(sorted(self.days.data, key=order.index)),
+            "opens_at": parse_clock(self.opens_at.data).strftime("%H:%M"),
+            "closes_at": parse_clock(self.closes_at.data).strftime("%H:%M"),
+            "description": (self.description.data or "").strip(),
+        }
 
 
 class ServiceForm(FlaskForm):
@@ -189,6 +271,19 @@ class ServiceForm(FlaskForm):
         widget=GovCheckboxesInput(),
         coerce=int,
     )
+    schedules = FieldList(FormField(ScheduleRowForm), min_entries=3, max_entries=14)
+    service_areas = StringField(
+        "Areas served (optional)",
+        description="Separate places with a semicolon, for example: Portsmouth; Havant",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=500)],
+    )
+    languages = StringField(
+        "Languages spoken (optional)",
+        description="Separate languages with a semicolon, for example: English; Polish",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=500)],
+    )
     diagnosis_needed = RadioField(
         "Is a diagnosis needed?",
         choices=list(DIAGNOSIS_CHOICES.items()),
@@ -247,6 +342,8 @@ class ServiceForm(FlaskForm):
                 data = int(data)
             elif field.name in ("visible_from", "visible_to"):
                 data = data.isoformat() if data else ""
+            elif field.name == "schedules":
+                data = [row.form.value() for row in field.entries if not row.form.is_blank()]
             elif field.name == "location_ids" or field.name.startswith("terms_"):
                 data = sorted(data or [])
             elif isinstance(data, str):

@@ -45,6 +45,17 @@ def form_data(values: dict[str, Any]) -> dict[str, Any]:
     data["organization_id"] = str(values.get("organization_id") or "")
     for name in ("visible_from", "visible_to"):
         data[name] = date.fromisoformat(values[name]) if values.get(name) else None
+    rows = [
+        {
+            "days": row["byday"].split(","),
+            "opens_at": row["opens_at"],
+            "closes_at": row["closes_at"],
+            "description": row.get("description", ""),
+        }
+        for row in values.get("schedules") or []
+    ]
+    # Two spare rows for new opening times (and at least three in all).
+    data["schedules"] = rows + [{}] * max(2, 3 - len(rows))
     return data
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 from sqlalchemy import func, select
@@ -20,17 +20,21 @@ from localoffer.models import (
     Contact,
     CostOption,
     Eligibility,
+    Language,
     Location,
     Organization,
     Phone,
+    Schedule,
     SendAnswer,
     SendQuestion,
     Service,
+    ServiceArea,
     ServiceAtLocation,
     Taxonomy,
     TaxonomyTerm,
 )
 from localoffer.models.directory import SLUG_LENGTH
+from localoffer.templating import format_days
 
 TEXT_FIELDS = (
     "name",
@@ -67,6 +71,9 @@ FIELD_LABELS = {
     "sen_information_report_url": "SEN Information Report",
     "visible_from": "Show from",
     "visible_to": "Show until",
+    "schedules": "Opening times",
+    "service_areas": "Areas served",
+    "languages": "Languages",
     **{f"send_{q.value}": q.question for q in SendQuestion},
 }
 
@@ -115,6 +122,17 @@ def listing_values(service: Service) -> dict[str, Any]:
         "cost_description": cost.amount_description if cost else "",
         "location_ids": sorted(sal.location_id for sal in service.service_at_locations),
         "diagnosis_needed": {True: "yes", False: "no", None: ""}[service.diagnosis_needed],
+        "schedules": [
+            {
+                "byday": schedule.byday,
+                "opens_at": schedule.opens_at.strftime("%H:%M"),
+                "closes_at": schedule.closes_at.strftime("%H:%M"),
+                "description": schedule.description or "",
+            }
+            for schedule in service.schedules
+        ],
+        "service_areas": "; ".join(area.name for area in service.service_areas),
+        "languages": "; ".join(language.name for language in service.languages),
     }
     for question in SendQuestion:
         values[f"send_{question.value}"] = service.send_answer(question) or ""
@@ -175,12 +193,32 @@ def _set(service: Service, name: str, value: Any) -> None:
         _set_contact(service, name, value)
     elif name == "location_ids":
         _set_locations(service, value or [])
+    elif name == "schedules":
+        service.schedules = [
+            Schedule(
+                byday=row["byday"],
+                opens_at=time.fromisoformat(row["opens_at"]),
+                closes_at=time.fromisoformat(row["closes_at"]),
+                description=row.get("description") or "",
+            )
+            for row in value or []
+        ]
+    elif name == "service_areas":
+        service.service_areas = [ServiceArea(name=item) for item in split_list(value)]
+    elif name == "languages":
+        service.languages = [Language(name=item) for item in split_list(value)]
     elif name.startswith("send_"):
         _set_send_answer(service, SendQuestion(name.removeprefix("send_")), value)
     elif name.startswith("terms_"):
         _set_terms(service, name, value or [])
     else:
         raise KeyError(name)
+
+
+def split_list(text: str | None) -> list[str]:
+    """"Portsmouth; Havant" -> ["Portsmouth", "Havant"] (commas work too), without repeats."""
+    items = [item.strip() for item in re.split(r"[;,\n]", text or "")]
+    return list(dict.fromkeys(item for item in items if item))
 
 
 def _set_eligibility(service: Service, name: str, value: Any) -> None:
@@ -273,6 +311,12 @@ def describe(field: str, value: Any) -> str:
         return "; ".join(sorted(names))
     if field == "cost":
         return COST_CHOICES.get(value, str(value))
+    if field == "schedules":
+        return "; ".join(
+            f"{format_days(row['byday'].split(','))} {row['opens_at']} to {row['closes_at']}"
+            + (f" ({row['description']})" if row.get("description") else "")
+            for row in value
+        )
     if field == "diagnosis_needed":
         return DIAGNOSIS_CHOICES.get(value, str(value))
     if field.startswith("terms_") and isinstance(value, list):

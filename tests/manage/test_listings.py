@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from localoffer.extensions import db
 from localoffer.manage.lifecycle import add_months
+from localoffer.manage.listing_forms import parse_clock
 from localoffer.models import AuditEvent, Location, Organization, Role, Service, ServiceStatus
 from tests import factories
 from tests.accounts import csrf_token, signed_in
@@ -367,3 +368,77 @@ def test_the_markup_check_can_fail():
 )
 def test_add_months(start, months, expected):
     assert add_months(start, months) == expected
+
+
+def test_opening_times_areas_and_languages_are_edited_row_by_row(officer_client):
+    client = officer_client
+    client.post("/manage/services/new", data=_new_listing_data(client))
+    service = db.session.scalar(select(Service).where(Service.name.like("Quokka%")))
+    assert service.schedules == []
+    url = f"/manage/services/{service.id}/edit"
+    data = _form_for(client, url)
+    data.update(
+        {
+            "schedules-0-days": ["WE", "MO"],
+            "schedules-0-opens_at": ["9am"],
+            "schedules-0-closes_at": ["5:30pm"],
+            "schedules-0-description": ["Term time only"],
+            "schedules-1-days": ["SA"],
+            "schedules-1-opens_at": ["10"],
+            "schedules-1-closes_at": ["9"],
+            "service_areas": ["Portsmouth; Havant, Portsmouth"],
+            "languages": ["English; Polish"],
+            "csrf_token": [csrf_token(client)],
+        }
+    )
+    response = client.post(url, data=data)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert 'href="#schedules-1-closes_at"' in html and "Closing time must be after opening" in html
+    assert 'value="5:30pm"' in html  # what was typed is kept
+
+    data["schedules-1-closes_at"] = ["12:15"]
+    assert client.post(url, data=data).status_code == 302
+    db.session.expire_all()
+    service = db.session.get(Service, service.id)
+    assert [
+        (s.byday, str(s.opens_at), str(s.closes_at), s.description) for s in service.schedules
+    ] == [
+        ("MO,WE", "09:00:00", "17:30:00", "Term time only"),
+        ("SA", "10:00:00", "12:15:00", ""),
+    ]
+    assert [a.name for a in service.service_areas] == ["Portsmouth", "Havant"]
+    assert [lang.name for lang in service.languages] == ["English", "Polish"]
+
+    # Emptying a row removes that opening time.
+    data = _form_for(client, url)
+    data.update(
+        {"schedules-1-days": [], "schedules-1-opens_at": [""], "schedules-1-closes_at": [""]}
+    )
+    data["csrf_token"] = [csrf_token(client)]
+    assert client.post(url, data=data).status_code == 302
+    db.session.expire_all()
+    assert [s.byday for s in db.session.get(Service, service.id).schedules] == ["MO,WE"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("9", "09:00"),
+        ("9:30", "09:30"),
+        ("09.30", "09:30"),
+        ("9am", "09:00"),
+        ("12pm", "12:00"),
+        ("12am", "00:00"),
+        ("5:30 PM", "17:30"),
+        ("17:00", "17:00"),
+    ],
+)
+def test_times_are_read_the_way_people_type_them(typed, expected):
+    assert parse_clock(typed).strftime("%H:%M") == expected
+
+
+@pytest.mark.parametrize("typed", ["", "25:00", "13pm", "9:75", "noon", "9:3"])
+def test_impossible_times_are_refused(typed):
+    with pytest.raises(ValueError):
+        parse_clock(typed)
