@@ -104,6 +104,21 @@ def invitation_usable(invitation: Invitation) -> bool:
     return invitation.accepted_at is None and _aware(invitation.expires_at) > now()
 
 
+def renew_invitation(invitation: Invitation, actor: User) -> str:
+    """A fresh link for an invitation (the old one stops working); returns the new token."""
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = token_digest(token)
+    invitation.expires_at = now() + timedelta(days=current_app.config["INVITATION_DAYS"])
+    audit.record("invitation.resent", actor=actor, subject=invitation)
+    return token
+
+
+def cancel_invitation(invitation: Invitation, actor: User) -> None:
+    """The link stops working at once."""
+    invitation.expires_at = now()
+    audit.record("invitation.cancelled", actor=actor, subject=invitation)
+
+
 def accept_invitation(invitation: Invitation, name: str, password: str) -> User:
     """Create the account the invitation promised; the invitation cannot be used again."""
     user = User(

@@ -216,7 +216,7 @@ def _set(service: Service, name: str, value: Any) -> None:
 
 
 def split_list(text: str | None) -> list[str]:
-    """"Portsmouth; Havant" -> ["Portsmouth", "Havant"] (commas work too), without repeats."""
+    """ "Portsmouth; Havant" -> ["Portsmouth", "Havant"] (commas work too), without repeats."""
     items = [item.strip() for item in re.split(r"[;,\n]", text or "")]
     return list(dict.fromkeys(item for item in items if item))
 

@@ -34,6 +34,7 @@ def users():
         "manage/users.html",
         users=accounts.list_users(),
         invitations=accounts.pending_invitations(),
+        invitable=accounts.invitable_roles(current_user),
     )
 
 
@@ -50,23 +51,61 @@ def invite():
             invitation, token = accounts.create_invitation(
                 form.email.data, role, organization, current_user
             )
-            link = url_for("auth.invitation", token=token, _external=True)
-            send_email(
-                invitation.email,
-                f"You are invited to {current_app.config['SITE_NAME']}",
-                render_template(
-                    "auth/email/invitation.txt",
-                    invitation=invitation,
-                    inviter=current_user,
-                    link=link,
-                ),
-            )
+            _email_invitation(invitation, token)
             db.session.commit()
             flash(f"We have sent an invitation to {invitation.email}.", "success")
             return redirect(url_for("manage.users"))
     return render_template(
         "manage/invite.html", form=form, errors=error_list(form)
     ), 400 if form.errors else 200
+
+
+def _email_invitation(invitation, token: str) -> None:
+    send_email(
+        invitation.email,
+        f"You are invited to {current_app.config['SITE_NAME']}",
+        render_template(
+            "auth/email/invitation.txt",
+            invitation=invitation,
+            inviter=current_user,
+            link=url_for("auth.invitation", token=token, _external=True),
+        ),
+    )
+
+
+def _pending_invitation(invitation_id: int):
+    """A pending invitation this person may manage (an officer cannot touch an admin's)."""
+    invitation = next((i for i in accounts.pending_invitations() if i.id == invitation_id), None)
+    if invitation is None:
+        abort(404)
+    if invitation.role not in accounts.invitable_roles(current_user):
+        abort(403)
+    if not ConfirmForm().validate():
+        abort(400)
+    return invitation
+
+
+@bp.post("/users/invitations/<int:invitation_id>/resend")
+@roles_required(*STAFF)
+def resend_invitation(invitation_id: int):
+    invitation = _pending_invitation(invitation_id)
+    _email_invitation(invitation, accounts.renew_invitation(invitation, current_user))
+    db.session.commit()
+    flash(
+        f"We have sent a new invitation to {invitation.email}. The old link no longer works.",
+        "success",
+    )
+    return redirect(url_for("manage.users"))
+
+
+@bp.post("/users/invitations/<int:invitation_id>/cancel")
+@roles_required(*STAFF)
+def cancel_invitation(invitation_id: int):
+    invitation = _pending_invitation(invitation_id)
+    accounts.cancel_invitation(invitation, current_user)
+    db.session.commit()
+    flash(f"The invitation to {invitation.email} is cancelled.", "success")
+    return redirect(url_for("manage.users"))
 
 
 def _user_or_404(user_id: int):

@@ -10,6 +10,7 @@ import pytest
 from flask import url_for
 from sqlalchemy import select
 
+from localoffer.auth.service import create_invitation
 from localoffer.extensions import db
 from localoffer.models import ChangeKind, ChangeRequest, Location, Role, Service, ServiceStatus
 from tests import factories
@@ -78,6 +79,9 @@ MATRIX = {
     "manage.new_location": STAFF,
     "manage.edit_location": STAFF,
     "manage.location_history": STAFF,
+    # Cancel runs first (name order), so staff find the invitation gone: not found.
+    "manage.resend_invitation": {**STAFF, "officer": 404, "admin": 404},
+    "manage.cancel_invitation": STAFF_ACTION,
     "manage.proposals_list": STAFF,
     "manage.proposal": STAFF,
     "manage.approve_proposal": STAFF_ACTION,
@@ -109,6 +113,7 @@ def world(app):
         proposed={"name": "A proposed name"},
     )
     db.session.add(proposal)
+    invitation, _ = create_invitation("invitee@example.org", Role.VOLUNTEER, None, None)
     db.session.commit()
     return {
         "arguments": {
@@ -121,6 +126,7 @@ def world(app):
             "organization_id": service.organization_id,
             "location_id": location.id,
             "proposal_id": proposal.id,
+            "invitation_id": invitation.id,
         },
         "form": {"service_id": service.id, "role": Role.VOLUNTEER.value, "organization_id": ""},
         "people": people,

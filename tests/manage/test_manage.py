@@ -117,3 +117,40 @@ def test_an_admin_cannot_deactivate_themselves(app):
     client.post(f"/manage/users/{admin.id}/deactivate", data={"csrf_token": csrf_token(client)})
     db.session.refresh(admin)
     assert admin.is_active
+
+
+def test_an_invitation_can_be_sent_again_or_cancelled(app):
+    from localoffer.auth.service import create_invitation, token_digest
+
+    admin = factories.user(Role.ADMIN)
+    invitation, first_token = create_invitation("late@example.org", Role.VOLUNTEER, None, admin)
+    officer_only = factories.user(Role.OFFICER)
+    for_admin, _ = create_invitation("boss@example.org", Role.ADMIN, None, admin)
+    db.session.commit()
+    client = signed_in(app.test_client(), officer_only)
+    page = client.get("/manage/users").get_data(as_text=True)
+    assert f"/manage/users/invitations/{invitation.id}/resend" in page
+    assert f"/manage/users/invitations/{for_admin.id}/resend" not in page
+    refused = client.post(
+        f"/manage/users/invitations/{for_admin.id}/cancel", data={"csrf_token": csrf_token(client)}
+    )
+    assert refused.status_code == 403
+
+    client.post(
+        f"/manage/users/invitations/{invitation.id}/resend", data={"csrf_token": csrf_token(client)}
+    )
+    db.session.refresh(invitation)
+    assert invitation.token_hash != token_digest(first_token)
+    assert app.test_client().get(f"/invitations/{first_token}").status_code == 404
+
+    client.post(
+        f"/manage/users/invitations/{invitation.id}/cancel", data={"csrf_token": csrf_token(client)}
+    )
+    pending = client.get("/manage/users").get_data(as_text=True).split('id="invitations"')[1]
+    assert "late@example.org" not in pending
+    actions = db.session.scalars(
+        select(AuditEvent.action).where(
+            AuditEvent.subject_type == "invitation", AuditEvent.subject_id == invitation.id
+        )
+    ).all()
+    assert actions == ["invitation.created", "invitation.resent", "invitation.cancelled"]
