@@ -34,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from localoffer.auth import bp as auth_bp
     from localoffer.auth.service import load_session_user
+    from localoffer.bulk import bp as bulk_bp
     from localoffer.directory import bp as directory_bp
     from localoffer.glossary import bp as glossary_bp
     from localoffer.manage import bp as manage_bp
@@ -50,6 +51,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(ops_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(manage_bp)
+    app.register_blueprint(bulk_bp)
     login_manager.user_loader(load_session_user)
 
     templating.init_app(app)
