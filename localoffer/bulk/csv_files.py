@@ -67,7 +67,7 @@ def read_csv(data: bytes) -> CsvFile:
             f"The file must be saved as CSV UTF-8: line {line} has characters that are not "
             "UTF-8. In Excel, choose Save as, then CSV UTF-8 (comma delimited)"
         ) from error
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         records = list(reader)
     except csv.Error as error:

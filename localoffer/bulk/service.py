@@ -550,7 +550,7 @@ def import_rows(checks: list[RowCheck], lookups: Lookups, actor: User | None) ->
     if has_errors(checks):
         raise ValueError("import_rows needs rows without errors")
     result = ImportResult()
-    writer = _Writer(lookups)
+    writer = _Writer(lookups, reserved={check.slug for check in checks if check.slug})
     with db.session.no_autoflush:
         for check in checks:
             service = check.existing
@@ -599,9 +599,10 @@ def _unique_slug(base: str, taken: Callable[[str], bool]) -> str:
 class _Writer:
     """Sets a service's fields from canonical cells, touching only what differs."""
 
-    def __init__(self, lookups: Lookups) -> None:
+    def __init__(self, lookups: Lookups, reserved: set[str]) -> None:
         self.lookups = lookups
-        self.new_slugs: set[str] = set()
+        # Slugs the file names itself: a slug made up from a name must not take one of them.
+        self.new_slugs: set[str] = set(reserved)
 
     def new_service(self, check: RowCheck) -> Service:
         slug = check.slug or _unique_slug(

@@ -31,6 +31,23 @@ def upload(client, data: bytes, filename: str = "services.csv"):
     )
 
 
+def multipart(fields: dict[str, str], data: bytes, filename: str) -> tuple[bytes, str]:
+    """A multipart body built by hand, so a large file stays in memory (the test client would
+    spool it to a temporary file that nothing closes when the app refuses it early)."""
+    boundary = "bulk-test-boundary"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+        "Content-Type: text/csv\r\n\r\n".encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
 def confirm(client, checked_response):
     """Press "Import these services" on the page the check step showed."""
     html = checked_response.get_data(as_text=True)

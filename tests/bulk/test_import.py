@@ -130,6 +130,14 @@ def _row(**cells) -> dict[str, str]:
     return base
 
 
+def test_a_slug_made_from_a_name_never_takes_a_slug_the_file_names(officer_client):
+    _portage()
+    db.session.commit()
+    rows = [_row(name="Swim"), _row(name="Swim lessons", slug="swim")]
+    assert import_file(officer_client, csv_bytes(rows)).status_code == 302
+    assert {(s.name, s.slug) for s in _services()} == {("Swim", "swim-2"), ("Swim lessons", "swim")}
+
+
 def test_a_file_with_errors_in_several_rows_imports_nothing(officer_client):
     _portage()
     db.session.commit()
