@@ -290,7 +290,7 @@ def _check_identity(cells: _Cells, lookups: Lookups) -> None:
             "slug must be lower-case letters, numbers and hyphens, like portage-home-visiting"
         )
     version = cells.get("version")
-    if version and not version.isdigit():
+    if version and not _whole_number(version):
         cells.fail("version must be a whole number, as the export wrote it, or left empty")
     if not cells.get("name"):
         cells.fail("Enter the service's name")
@@ -318,16 +318,27 @@ def _check_identity(cells: _Cells, lookups: Lookups) -> None:
         cells.set("organisation", found.slug if found else organisation)
     for column in ("website", "sen_information_report_url"):
         value = cells.get(column)
-        if value:
-            parts = urlsplit(value)
-            if parts.scheme not in {"http", "https"} or not parts.netloc or " " in value:
-                cells.fail(f"{column} must be a web address starting https://")
+        if value and not _is_web_address(value):
+            cells.fail(f"{column} must be a web address starting https://")
     email = cells.get("email")
     if email:
         try:
             validate_email(email, check_deliverability=False)
         except EmailNotValidError:
             cells.fail("email must be an email address, like name@example.org")
+
+
+def _is_web_address(value: str) -> bool:
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # such as an unclosed [ of an IPv6 address
+        return False
+    return parts.scheme in {"http", "https"} and bool(parts.netloc) and " " not in value
+
+
+def _whole_number(value: str) -> bool:
+    # str.isdigit alone accepts "²", which int() refuses.
+    return value.isascii() and value.isdigit()
 
 
 def _check_contact(cells: _Cells) -> None:
@@ -387,7 +398,7 @@ def _check_ages(cells: _Cells) -> None:
     for column in ("min_age", "max_age"):
         value = cells.get(column)
         if value:
-            if not value.isdigit() or int(value) > 120:
+            if not _whole_number(value) or int(value) > 120:
                 cells.fail(f"{column} must be a whole number of years from 0 to 120")
             else:
                 ages[column] = int(value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import func, select
@@ -334,3 +335,25 @@ def test_the_example_row_is_valid_against_the_vocabularies(bulk_app):
     checks = check_rows(read_csv(csv_bytes([example_row()])), load_lookups())
     assert [c.errors for c in checks] == [[]]
     db.session.rollback()
+
+
+def test_the_example_in_the_documentation_does_what_it_says(officer_client):
+    text = (Path(__file__).resolve().parents[2] / "docs" / "csv-template.md").read_text()
+    example = text.split("```csv\n")[1].split("```")[0]
+    organisation = _portage()
+    portage = factories.service(
+        org=organisation,
+        slug="portage-home-visiting",
+        name="Portage home visiting",
+        url="https://portage.example.org/",
+    )
+    db.session.commit()
+    assert import_file(officer_client, example.encode()).status_code == 302
+    db.session.expire_all()
+    swimming = db.session.scalar(select(Service).where(Service.name == "Saturday swimming"))
+    assert swimming.published_at is None
+    assert {t.slug for t in swimming.terms_in("need")} == {"physical-disability", "autism"}
+    assert portage.status == ServiceStatus.TEMPORARILY_CLOSED
+    assert portage.published_at is not None
+    assert portage.url == "https://portage.example.org/", "columns left out stay as they were"
+    assert portage.eligibilities[0].description == "From birth until school"

@@ -115,3 +115,26 @@ def test_the_import_page_passes_the_page_checks(officer_client):
 
 def test_the_dashboard_links_to_the_import_page(officer_client):
     assert "/manage/import" in parse(officer_client.get("/manage").get_data(as_text=True)).links
+
+
+HOSTILE_CELLS = [
+    ("website", "http://[::1", "website must be a web address"),
+    ("website", "javascript:alert(1)", "website must be a web address"),
+    ("min_age", "\u00b2", "min_age must be a whole number"),
+    ("version", "\u00b2", "version must be a whole number"),
+    ("cost_amount", "NaN", "cost_amount must be an amount"),
+    ("visible_from", "2026-02-30", "visible_from must be a date"),
+    ("slug", "Robert'); DROP TABLE service;--", "slug must be lower-case letters"),
+    ("name", "x" * 201, "name must be 200 characters or fewer"),
+    ("needs", "<script>alert(1)</script>", "not in the need list"),
+]
+
+
+@pytest.mark.parametrize(("column", "value", "message"), HOSTILE_CELLS)
+def test_hostile_cells_are_row_errors_not_failures(officer_client, column, value, message):
+    row = {**GOOD_ROW, column: value}
+    response = upload(officer_client, csv_bytes([row]))
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert message in html
+    assert "<script>alert(1)</script>" not in html
