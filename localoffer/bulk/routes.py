@@ -46,15 +46,19 @@ def _upload_limits(endpoint, values) -> None:
         request.max_form_memory_size = limit
 
 
-def _megabytes() -> str:
-    return f"{current_app.config['IMPORT_MAX_BYTES'] / (1024 * 1024):g}"
+def _size_limit() -> str:
+    """The import's size limit in words: ``10 MB``, or ``4 KB`` for small test limits."""
+    limit = current_app.config["IMPORT_MAX_BYTES"]
+    if limit >= 1024 * 1024:
+        return f"{limit / (1024 * 1024):.3g} MB"
+    return f"{max(limit // 1024, 1)} KB"
 
 
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(error):
     if request.endpoint in UPLOAD_ENDPOINTS and getattr(current_user, "is_staff", False):
         form = UploadForm(formdata=None)
-        form.file.errors = [f"The selected file must be smaller than {_megabytes()} MB"]
+        form.file.errors = [f"The selected file must be smaller than {_size_limit()}"]
         return _upload_page(form, 413)
     return render_error(413, error.description)
 
@@ -65,7 +69,7 @@ def _serializer() -> URLSafeTimedSerializer:
 
 def _upload_page(form: UploadForm, status: int = 200):
     return render_template(
-        "bulk/import.html", form=form, errors=error_list(form), megabytes=_megabytes()
+        "bulk/import.html", form=form, errors=error_list(form), size_limit=_size_limit()
     ), status
 
 
@@ -88,7 +92,7 @@ def _row_errors_page(checks, filename: str):
         filename=filename,
         errors=summary,
         form=UploadForm(formdata=None),
-        megabytes=_megabytes(),
+        size_limit=_size_limit(),
     ), 400
 
 
