@@ -357,3 +357,25 @@ def test_the_example_in_the_documentation_does_what_it_says(officer_client):
     assert portage.published_at is not None
     assert portage.url == "https://portage.example.org/", "columns left out stay as they were"
     assert portage.eligibilities[0].description == "From birth until school"
+
+
+def test_markup_in_a_file_is_shown_as_text_and_cleaned_on_the_service_page(officer_client):
+    _portage()
+    db.session.commit()
+    attack = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+    rows = [
+        _row(
+            name=f"Swim {attack}",
+            description=f"Words {attack} [link](javascript:alert(3))",
+        )
+    ]
+    checked = upload(officer_client, csv_bytes(rows))
+    html = checked.get_data(as_text=True)
+    assert "<script>alert(1)" not in html and "<img" not in html
+    assert confirm(officer_client, checked).status_code == 302
+    [service] = _services()
+    service.published_at = datetime.now(UTC)
+    db.session.commit()
+    page = officer_client.get(f"/services/{service.id}").get_data(as_text=True)
+    assert "<script>alert(1)" not in page
+    assert "<img" not in page and "javascript:alert(3)" not in page
