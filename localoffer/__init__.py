@@ -34,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from localoffer.auth import bp as auth_bp
     from localoffer.auth.service import load_session_user
+    from localoffer.bulk import bp as bulk_bp
     from localoffer.directory import bp as directory_bp
     from localoffer.glossary import bp as glossary_bp
     from localoffer.manage import bp as manage_bp
@@ -52,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(manage_bp)
     app.register_blueprint(provider_bp)
+    app.register_blueprint(bulk_bp)
     login_manager.user_loader(load_session_user)
 
     proxies = app.config["TRUSTED_PROXY_COUNT"]

@@ -74,6 +74,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SERVICES_PER_PAGE": 20,
         "SHORTLIST_LIMIT": 50,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # CSV imports at /manage/import may be larger than other forms.
+        "IMPORT_MAX_BYTES": int(env.get("IMPORT_MAX_BYTES") or 10 * 1024 * 1024),
         # One machine keeps rate limits in memory; several share them through Redis.
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,

@@ -32,6 +32,8 @@ STAFF = {
 ADMIN_ACTION = {**STAFF, "officer": 403, "admin": 302}
 STAFF_ACTION = {**STAFF, "officer": 302, "admin": 302}
 PROVIDER = {**dict.fromkeys(VISITORS, 403), "anonymous": 302, "provider": 200}
+# A staff POST whose form lacks what it needs (the matrix posts ids, not a checked file): 400.
+STAFF_BAD_FORM = {**STAFF, "officer": 400, "admin": 400}
 
 MATRIX = {
     "pages.home": PUBLIC,
@@ -93,6 +95,10 @@ MATRIX = {
     "provider.propose_change": {**PROVIDER, "provider": 404},
     "provider.propose_closure": {**PROVIDER, "provider": 404},
     "provider.still_correct": {**PROVIDER, "provider": 404},
+    "bulk.import_services": STAFF,
+    "bulk.confirm_import": STAFF_BAD_FORM,
+    "bulk.template": STAFF,
+    "bulk.export": STAFF,
 }
 
 
