@@ -77,6 +77,12 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "RATELIMIT_HEADERS_ENABLED": False,
         "SIGN_IN_LIMIT": env.get("SIGN_IN_LIMIT", "10 per 15 minutes"),
         "SIGN_IN_MAX_FAILURES": 5,
+        # "Was this page helpful?" answers allowed from one address.
+        "FEEDBACK_LIMIT": env.get("FEEDBACK_LIMIT", "20 per hour"),
+        # Where an individual complaint is signposted (the council's complaints procedure).
+        "COMPLAINTS_URL": env.get(
+            "COMPLAINTS_URL", "https://www.portsmouth.example.org/complaints"
+        ),
         "SIGN_IN_LOCK_MINUTES": 15,
         "INVITATION_DAYS": 7,
         "PASSWORD_RESET_HOURS": 2,

@@ -6,12 +6,14 @@ may see it.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from flask import url_for
 from sqlalchemy import select
 
 from localoffer.extensions import db
-from localoffer.models import Role, Service, ServiceStatus
+from localoffer.models import Exercise, Role, Service, ServiceStatus
 from tests import factories
 from tests.accounts import csrf_token, signed_in
 
@@ -29,6 +31,7 @@ STAFF = {
     "admin": 200,
 }
 ADMIN_ACTION = {**STAFF, "officer": 403, "admin": 302}
+REVIEWERS = {**STAFF, "volunteer": 200, "young_inspector": 200}
 
 MATRIX = {
     "pages.home": PUBLIC,
@@ -58,6 +61,23 @@ MATRIX = {
     "manage.change_role": ADMIN_ACTION,
     "manage.deactivate": ADMIN_ACTION,
     "manage.reactivate": ADMIN_ACTION,
+    # The world's form has no answer in it: refused with the form shown again.
+    "feedback.submit": dict.fromkeys(VISITORS, 400),
+    "feedback.form": PUBLIC,
+    "feedback.by_page": STAFF,
+    "reviews.index": REVIEWERS,
+    # Young Inspectors have no questions about the whole site, only about services.
+    "reviews.new": {**REVIEWERS, "young_inspector": 404},
+    # Someone else's review: nobody else sees it there.
+    "reviews.edit": {**REVIEWERS, **dict.fromkeys(("volunteer", "young_inspector"), 404)}
+    | {"officer": 404, "admin": 404},
+    "moderation.queue": STAFF,
+    "moderation.review": STAFF,
+    "moderation.exercises": STAFF,
+    "moderation.new_exercise": STAFF,
+    "moderation.exercise": STAFF,
+    "moderation.month_results": STAFF,
+    "moderation.service_reviews": STAFF,
 }
 
 
@@ -69,6 +89,15 @@ def world(app):
     ).first()
     target = factories.user(Role.VOLUNTEER)
     people = {role.value: factories.user(role) for role in Role}
+    review = factories.review(service=service)
+    exercise = Exercise(
+        month=date(2026, 11, 1),
+        title="Exercise",
+        case_study="A",
+        task="B",
+        template=review.template,
+    )
+    db.session.add(exercise)
     db.session.commit()
     return {
         "arguments": {
@@ -77,6 +106,8 @@ def world(app):
             "theme_slug": "work",
             "token": "not-a-real-token",
             "user_id": target.id,
+            "review_id": review.id,
+            "exercise_id": exercise.id,
         },
         "form": {"service_id": service.id, "role": Role.VOLUNTEER.value, "organization_id": ""},
         "people": people,
