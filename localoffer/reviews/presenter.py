@@ -22,6 +22,15 @@ class QuestionView:
     def smileys(self) -> bool:
         return self.question.style == "smiley"
 
+    @property
+    def display(self) -> str:
+        """The answer as the person chose it, in words."""
+        if self.value in (None, "", []):
+            return "Not answered"
+        values = self.value if isinstance(self.value, list) else [self.value]
+        words = [self.question.label_for(v) if self.question.options else str(v) for v in values]
+        return ", ".join(words)
+
 
 def _condition_text(question: Question, by_key: dict[str, Question]) -> str:
     if question.show_if is None:

@@ -1,4 +1,4 @@
-"""'Was this page helpful?': on every public page, anonymous, rate-limited, honeypot, officers' view."""
+"""'Was this page helpful?': every public page, anonymous, rate limit, honeypot, officers."""
 
 from __future__ import annotations
 
