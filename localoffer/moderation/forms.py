@@ -153,3 +153,27 @@ class ModerationForm(FlaskForm):
         field.data = (field.data or "").strip()
         if self.decision.data == "send_back" and not field.data:
             raise ValidationError("Enter a comment saying what the author should change")
+
+
+class ThemeForm(FlaskForm):
+    name = StringField(
+        "Name of the theme",
+        widget=GovTextInput(),
+        validators=[
+            DataRequired("Enter the name of the theme"),
+            Length(max=100, message="Name must be 100 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Add theme", widget=GovSubmitInput())
+
+    def slug(self) -> str:
+        return re.sub(r"[^a-z0-9]+", "-", self.name.data.lower()).strip("-")[:60]
+
+    def validate_name(self, field) -> None:
+        field.data = " ".join((field.data or "").split())
+        if field.data and not self.slug():
+            raise ValidationError("Enter a name with letters or numbers in it")
+
+
+class ConfirmForm(FlaskForm):
+    """A button-only POST form: CSRF is its only field."""

@@ -13,7 +13,13 @@ from localoffer.extensions import db
 from localoffer.models import ReviewStatus, Service
 from localoffer.moderation import bp
 from localoffer.moderation import service as moderation
-from localoffer.moderation.forms import ExerciseForm, ModerationForm, parse_month
+from localoffer.moderation.forms import (
+    ConfirmForm,
+    ExerciseForm,
+    ModerationForm,
+    ThemeForm,
+    parse_month,
+)
 from localoffer.moderation.results import summarise
 from localoffer.reviews.answers import raw_from_stored
 from localoffer.reviews.presenter import question_views
@@ -148,7 +154,43 @@ def exercise(exercise_id: int):
         exercise=found,
         reviews=reviews,
         results=summarise(reviews),
+        confirm_form=ConfirmForm(),
     )
+
+
+@bp.post("/exercises/<int:exercise_id>/toggle")
+@roles_required(*STAFF)
+def toggle_exercise(exercise_id: int):
+    if not ConfirmForm().validate():
+        abort(400)
+    found = moderation.get_exercise(exercise_id)
+    if found is None:
+        abort(404)
+    found.is_open = not found.is_open
+    db.session.commit()
+    state = "open to its volunteers again" if found.is_open else "closed"
+    flash(f"The exercise “{found.title}” is {state}.", "success")
+    return redirect(url_for("moderation.exercise", exercise_id=found.id), code=303)
+
+
+@bp.route("/themes", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def themes():
+    form = ThemeForm()
+    if form.validate_on_submit():
+        theme = moderation.add_theme(form.name.data, form.slug())
+        if theme is None:
+            form.name.errors = ["There is already a theme with this name"]
+        else:
+            db.session.commit()
+            flash(f"The theme “{theme.name}” has been added.", "success")
+            return redirect(url_for("moderation.themes"), code=303)
+    return render_template(
+        "moderation/themes.html",
+        themes=moderation.all_themes(),
+        form=form,
+        errors=error_list(form),
+    ), 400 if form.errors else 200
 
 
 @bp.get("/results")

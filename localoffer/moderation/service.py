@@ -47,6 +47,21 @@ def active_themes() -> list[Theme]:
     return list(db.session.scalars(select(Theme).where(Theme.is_active).order_by(Theme.position)))
 
 
+def all_themes() -> list[Theme]:
+    return list(db.session.scalars(select(Theme).order_by(Theme.position, Theme.id)))
+
+
+def add_theme(name: str, slug: str) -> Theme | None:
+    """A new theme at the end of the list; None if one with that name already exists."""
+    if db.session.scalar(select(Theme).where(Theme.slug == slug)) is not None:
+        return None
+    last = db.session.scalar(select(func.max(Theme.position))) or 0
+    theme = Theme(slug=slug, name=name, position=last + 1)
+    db.session.add(theme)
+    db.session.flush()
+    return theme
+
+
 def moderate(
     review: Review,
     officer: User,

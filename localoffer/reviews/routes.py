@@ -10,6 +10,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from localoffer.auth.roles import roles_required
+from localoffer.directory.service import get_service
 from localoffer.extensions import csrf, db, login_manager
 from localoffer.models import Exercise, Review, ReviewTemplate, Service, User
 from localoffer.reviews import bp
@@ -56,8 +57,6 @@ def _new_context(user: User) -> Context:
         return Context(exercise.template, exercise, only)
     service = None
     if service_id is not None:
-        from localoffer.directory.service import get_service
-
         service = get_service(service_id)
         if service is None:
             abort(404)

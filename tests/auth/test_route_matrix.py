@@ -78,6 +78,8 @@ MATRIX = {
     "moderation.exercise": STAFF,
     "moderation.month_results": STAFF,
     "moderation.service_reviews": STAFF,
+    "moderation.toggle_exercise": {**STAFF, "officer": 303, "admin": 303},
+    "moderation.themes": STAFF,
 }
 
 

@@ -41,6 +41,19 @@ class Reviewer:
         return list(db.session.scalars(db.select(Review).where(Review.author_id == self.user.id)))
 
 
+def seeded_service(position: int = 0):
+    """A listed service of the demo area: tests on the shared database add no services."""
+    from localoffer.models import Service, ServiceStatus
+
+    query = (
+        db.select(Service)
+        .where(Service.status == ServiceStatus.ACTIVE)
+        .order_by(Service.id)
+        .offset(position)
+    )
+    return db.session.scalars(query).first()
+
+
 @pytest.fixture
 def volunteer(app):
     return Reviewer(app)

@@ -11,7 +11,7 @@ from localoffer.models import Review, ReviewStatus, Role, Theme
 from tests import factories
 from tests.accounts import csrf_token, signed_in
 from tests.pages import check_page, parse
-from tests.reviews.conftest import hidden_fields
+from tests.reviews.conftest import hidden_fields, seeded_service
 
 SECRET = "my son Oliver Smith has epilepsy"
 
@@ -22,7 +22,7 @@ def officer(app):
 
 
 def _submitted(words: str = SECRET, **values):
-    service = values.pop("service", None) or factories.service()
+    service = values.pop("service", None) or seeded_service(5)
     review = factories.review(
         service=service,
         answers={

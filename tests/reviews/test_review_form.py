@@ -8,7 +8,7 @@ from localoffer.extensions import db
 from localoffer.models import Exercise, ReviewStatus, Role
 from tests import factories
 from tests.pages import check_page, parse
-from tests.reviews.conftest import COMPLETE_WEBSITE_REVIEW
+from tests.reviews.conftest import COMPLETE_WEBSITE_REVIEW, seeded_service
 
 WEBSITE = "/reviews/new?template=website-mystery-shop"
 
@@ -53,8 +53,7 @@ def test_every_question_type_is_rendered_as_its_gov_uk_component(volunteer):
 
 
 def test_the_young_inspector_form_uses_smileys_from_a_service_page(app, young_inspector):
-    service = factories.service()
-    db.session.commit()
+    service = seeded_service(7)
     page = young_inspector.client.get(f"/services/{service.id}").get_data(as_text=True)
     assert f'href="/reviews/new?service={service.id}"' in page and "Review this service" in page
     html, _ = young_inspector.open(f"/reviews/new?service={service.id}")
@@ -210,7 +209,7 @@ def test_someone_elses_review_is_not_found(app, volunteer):
 
 
 def test_open_exercises_are_listed_and_answered_with_their_template(app, volunteer):
-    service = factories.service()
+    service = seeded_service(9)
     template = factories.review_template("service-mystery-shop")
     mine = Exercise(
         month=factories_month(),
