@@ -58,6 +58,8 @@ def question_views(questions: tuple[Question, ...], raw: dict, errors: dict) -> 
 def error_summary(questions: tuple[Question, ...], errors: dict) -> list[dict]:
     """The GOV.UK error summary, in question order, each linking to its first input."""
     summary = [{"text": errors["_template"], "href": "#questions"}] if "_template" in errors else []
+    if "_service" in errors:
+        summary.append({"text": errors["_service"], "href": "#service_id"})
     summary += [
         {"text": errors[q.key], "href": f"#{field_name(q)}"} for q in questions if q.key in errors
     ]

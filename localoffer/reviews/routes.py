@@ -20,6 +20,7 @@ from localoffer.reviews.drafts import make_draft_token, read_draft_token
 from localoffer.reviews.presenter import error_summary, question_views
 
 DRAFT_KEY = re.compile(r"^[0-9a-f-]{36}$")
+SERVICE_MISSING = "Select the service you tried"
 CHANGED = (
     "The questions changed while you were answering. Check your answers below and send them again"
 )
@@ -82,6 +83,7 @@ def _render(context: Context, raw: dict, errors: dict, draft_key: str, review=No
         errors=error_summary(questions, errors),
         draft_key=draft_key,
         draft_token=make_draft_token(author, draft_key),
+        service_error=errors.get("_service"),
         action=url_for("reviews.edit", review_id=review.id)
         if review
         else url_for("reviews.new", **request.args),
@@ -171,8 +173,11 @@ def _save(context: Context, review: Review | None):
     if not review.status.editable:
         flash("You have already sent this review. Thank you.", "success")
         return redirect(url_for("reviews.edit", review_id=review.id), code=303)
+    _choose_service(context, review)
     if request.form.get("action") == "submit":
         checked = check_for_submission(questions, raw)
+        if _service_missing(context):
+            checked.errors["_service"] = SERVICE_MISSING
         if checked.errors:
             reviews.save_answers(review, raw)
             db.session.commit()
@@ -185,6 +190,26 @@ def _save(context: Context, review: Review | None):
     db.session.commit()
     flash("Your answers have been saved as a draft.", "success")
     return redirect(url_for("reviews.edit", review_id=review.id), code=303)
+
+
+def _choose_service(context: Context, review: Review) -> None:
+    """In an exercise with several services, the one the person says they tried."""
+    if context.exercise is None or len(context.exercise.services) < 2:
+        return
+    chosen = request.form.get("service_id", "")
+    service = next((s for s in context.exercise.services if str(s.id) == chosen), None)
+    if service is not None:
+        review.service_id = service.id
+        context.service = service
+
+
+def _service_missing(context: Context) -> bool:
+    return (
+        context.exercise is not None
+        and len(context.exercise.services) > 1
+        and context.template.target == "service"
+        and context.service is None
+    )
 
 
 def _save_after_session_ended(review_id: int | None):
@@ -211,6 +236,7 @@ def _save_after_session_ended(review_id: int | None):
         abort(404)
     if review.status.editable and request.form.get("template_id") == str(review.template_id):
         reviews.save_answers(review, read_raw(reviews.questions_of(review.template), request.form))
+        _choose_service(_context_of(review), review)
     db.session.commit()
     flash(
         "Your session had ended, so we saved your answers as a draft. Sign in to carry on.",

@@ -246,3 +246,42 @@ def factories_month():
     from datetime import date
 
     return date.today().replace(day=1)
+
+
+def test_in_an_exercise_with_several_services_the_person_says_which_they_tried(app, volunteer):
+    first, second = seeded_service(11), seeded_service(12)
+    exercise = Exercise(
+        month=factories_month(),
+        title="Two services",
+        case_study="A",
+        task="B",
+        template=factories.review_template("service-mystery-shop"),
+        services=[first, second],
+        assignees=[volunteer.user],
+    )
+    db.session.add(exercise)
+    db.session.commit()
+    url = f"/reviews/new?exercise={exercise.id}"
+    html, fields = volunteer.open(url)
+    assert 'name="service_id" type="radio"' in html and second.name in html
+    answers = {
+        "contact_method": "email",
+        "matched_listing": "yes",
+        "listened_to": "3",
+        "recommend": "no",
+    }
+    response = volunteer.send(url, fields, answers, "submit")
+    assert response.status_code == 400
+    assert 'href="#service_id"' in response.get_data(as_text=True)
+    [review] = volunteer.reviews()
+    assert review.status == ReviewStatus.DRAFT
+    response = volunteer.send(
+        f"/reviews/{review.id}", {**fields, "service_id": str(second.id)}, answers, "submit"
+    )
+    assert response.status_code == 303
+    [review] = volunteer.reviews()
+    assert (review.status, review.service_id) == (ReviewStatus.SUBMITTED, second.id)
+    # A service outside the exercise is never taken.
+    _, fields = volunteer.open(url)
+    volunteer.send(url, {**fields, "service_id": str(seeded_service(13).id)}, answers)
+    assert {r.service_id for r in volunteer.reviews()} == {second.id, None}
