@@ -20,6 +20,7 @@ from localoffer.moderation.forms import (
     ThemeForm,
     parse_month,
 )
+from localoffer.moderation.redaction import suggested_redaction
 from localoffer.moderation.results import summarise
 from localoffer.reviews.answers import raw_from_stored
 from localoffer.reviews.presenter import question_views
@@ -75,9 +76,9 @@ def review(review_id: int):
             data={"themes": [str(t.id) for t in found.themes], "comment": found.moderator_comment},
         )
         redactions = {
-            a.question_key: a.redacted or a.value
+            a.question_key: a.redacted or suggested_redaction(a.value)
             for a in found.answers
-            if a.redacted or isinstance(a.value, str)
+            if isinstance(a.value, str)
         }
         return _render_review(found, form, redactions, {})
     form = ModerationForm(themes)

@@ -202,3 +202,19 @@ def test_the_dashboard_counts_reviews_to_moderate_and_recent_feedback(app, offic
     )
     assert f"{waiting} review" in block and "/manage/reviews" in block
     assert "/manage/feedback" in block
+
+
+def test_the_redaction_starts_without_email_addresses_or_phone_numbers(app, officer):
+    from localoffer.moderation.redaction import suggested_redaction
+
+    assert suggested_redaction(
+        "Ring 01632 960000 or +44 7700 900123, or email jo.bloggs@example.org. Age 7."
+    ) == (
+        "Ring [phone number removed] or [phone number removed], or email "
+        "[email address removed]. Age 7."
+    )
+    review = _submitted("call me on 07700 900123")
+    html = officer.get(f"/manage/reviews/{review.id}").get_data(as_text=True)
+    box = html.split('id="redacted-worked_well"')[1].split("</textarea>")[0]
+    assert "They were patient with call me on [phone number removed]" in box
+    assert "07700 900123" not in box
