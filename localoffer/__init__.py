@@ -36,11 +36,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     from localoffer.auth.service import load_session_user
     from localoffer.bulk import bp as bulk_bp
     from localoffer.directory import bp as directory_bp
+    from localoffer.feedback import bp as feedback_bp
     from localoffer.glossary import bp as glossary_bp
     from localoffer.manage import bp as manage_bp
+    from localoffer.moderation import bp as moderation_bp
     from localoffer.ops import bp as ops_bp
     from localoffer.pages import bp as pages_bp
     from localoffer.provider import bp as provider_bp
+    from localoffer.reviews import bp as reviews_bp
     from localoffer.shortlist import bp as shortlist_bp
     from localoffer.young_people import bp as young_people_bp
 
@@ -54,6 +57,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(manage_bp)
     app.register_blueprint(provider_bp)
     app.register_blueprint(bulk_bp)
+    app.register_blueprint(feedback_bp)
+    app.register_blueprint(reviews_bp)
+    app.register_blueprint(moderation_bp)
     login_manager.user_loader(load_session_user)
 
     proxies = app.config["TRUSTED_PROXY_COUNT"]

@@ -84,6 +84,12 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # 0 trusts none; set it to the real number or rate limits and secure links go wrong.
         "TRUSTED_PROXY_COUNT": int(env.get("TRUSTED_PROXY_COUNT") or 0),
         "SIGN_IN_MAX_FAILURES": 5,
+        # "Was this page helpful?" answers allowed from one address.
+        "FEEDBACK_LIMIT": env.get("FEEDBACK_LIMIT", "20 per hour"),
+        # Where an individual complaint is signposted (the council's complaints procedure).
+        "COMPLAINTS_URL": env.get(
+            "COMPLAINTS_URL", "https://www.portsmouth.example.org/complaints"
+        ),
         "SIGN_IN_LOCK_MINUTES": 15,
         "INVITATION_DAYS": 7,
         "PASSWORD_RESET_HOURS": 2,

@@ -50,3 +50,38 @@ def user(role: Role | str = Role.OFFICER, password: str | None = PASSWORD, **val
     db.session.add(record)
     db.session.flush()
     return record
+
+
+def review_template(slug: str = "service-mystery-shop", version: int | None = None):
+    """A loaded review template version (the newest unless ``version`` is given)."""
+    from sqlalchemy import select
+
+    from localoffer.models import ReviewTemplate
+
+    query = select(ReviewTemplate).where(ReviewTemplate.slug == slug)
+    if version is not None:
+        query = query.where(ReviewTemplate.version == version)
+    return db.session.scalars(query.order_by(ReviewTemplate.version.desc())).first()
+
+
+def review(author: User | None = None, template=None, answers: dict | None = None, **values):
+    """A review with ``answers`` (key to value); submitted unless ``status`` says otherwise."""
+    import uuid
+    from datetime import UTC, datetime
+
+    from localoffer.models import Review, ReviewAnswer, ReviewStatus
+
+    status = ReviewStatus(values.pop("status", ReviewStatus.SUBMITTED))
+    record = Review(
+        author=author or user(Role.VOLUNTEER),
+        template=template or review_template(),
+        draft_key=str(uuid.uuid4()),
+        status=status,
+        submitted_at=None if status == ReviewStatus.DRAFT else datetime.now(UTC),
+        **values,
+    )
+    for key, value in (answers or {}).items():
+        record.answers.append(ReviewAnswer(question_key=key, value=value))
+    db.session.add(record)
+    db.session.flush()
+    return record

@@ -23,7 +23,16 @@ from localoffer.models.directory import (
     TaxonomyTerm,
     service_taxonomy_term,
 )
+from localoffer.models.feedback import PageFeedback
 from localoffer.models.listings import ChangeKind, ChangeRequest, ChangeStatus
+from localoffer.models.reviews import (
+    Exercise,
+    Review,
+    ReviewAnswer,
+    ReviewStatus,
+    ReviewTemplate,
+    Theme,
+)
 from localoffer.models.search import GlossaryTerm, PostcodeLookup, SearchEvent
 
 __all__ = [
@@ -36,13 +45,19 @@ __all__ = [
     "Contact",
     "CostOption",
     "Eligibility",
+    "Exercise",
     "GlossaryTerm",
     "Invitation",
     "Language",
     "Location",
     "Organization",
+    "PageFeedback",
     "Phone",
     "PostcodeLookup",
+    "Review",
+    "ReviewAnswer",
+    "ReviewStatus",
+    "ReviewTemplate",
     "Role",
     "Schedule",
     "SearchEvent",
@@ -54,6 +69,7 @@ __all__ = [
     "ServiceStatus",
     "Taxonomy",
     "TaxonomyTerm",
+    "Theme",
     "User",
     "service_taxonomy_term",
 ]

@@ -516,6 +516,19 @@ def load_glossary(path: Path, report: SeedReport) -> None:
         report.note("glossary_terms", created, changed)
 
 
+def _load_reviews_data(seed_dir: Path, report: SeedReport) -> None:
+    from localoffer.reviews.questions import TemplateError
+    from localoffer.reviews.seed import load_review_templates, load_themes
+
+    try:
+        if (seed_dir / "themes.yaml").exists():
+            load_themes(seed_dir / "themes.yaml", report)
+        if (seed_dir / "review_templates").is_dir():
+            load_review_templates(seed_dir / "review_templates", report)
+    except TemplateError as error:
+        raise SeedError(str(error)) from error
+
+
 def seed_all(seed_dir: Path) -> SeedReport:
     """Load vocabularies, glossary and the demo area in one transaction; roll back on any error."""
     report = SeedReport()
@@ -524,6 +537,7 @@ def seed_all(seed_dir: Path) -> SeedReport:
         load_glossary(seed_dir / "thesaurus.yaml", report)
         db.session.flush()
         load_area(seed_dir / "area", report)
+        _load_reviews_data(seed_dir, report)
         db.session.commit()
     except Exception:
         db.session.rollback()

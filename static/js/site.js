@@ -6,6 +6,7 @@
 // Everything on the site works without JavaScript; this only enhances.
 
 import { initAll } from './govuk-frontend.min.js'
+import { initPageFeedback } from './feedback.js'
 
 // Browsers that run ES modules are the ones GOV.UK Frontend 5 supports.
 document.body.classList.add('js-enabled', 'govuk-frontend-supported')
@@ -24,3 +25,5 @@ for (const button of document.querySelectorAll('button.lo-print-button')) {
     window.print()
   })
 }
+
+initPageFeedback()

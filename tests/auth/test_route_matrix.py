@@ -6,13 +6,23 @@ may see it.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from flask import url_for
 from sqlalchemy import select
 
 from localoffer.auth.service import create_invitation
 from localoffer.extensions import db
-from localoffer.models import ChangeKind, ChangeRequest, Location, Role, Service, ServiceStatus
+from localoffer.models import (
+    ChangeKind,
+    ChangeRequest,
+    Exercise,
+    Location,
+    Role,
+    Service,
+    ServiceStatus,
+)
 from tests import factories
 from tests.accounts import csrf_token, signed_in
 
@@ -34,6 +44,7 @@ STAFF_ACTION = {**STAFF, "officer": 302, "admin": 302}
 PROVIDER = {**dict.fromkeys(VISITORS, 403), "anonymous": 302, "provider": 200}
 # A staff POST whose form lacks what it needs (the matrix posts ids, not a checked file): 400.
 STAFF_BAD_FORM = {**STAFF, "officer": 400, "admin": 400}
+REVIEWERS = {**STAFF, "volunteer": 200, "young_inspector": 200}
 
 MATRIX = {
     "pages.home": PUBLIC,
@@ -99,7 +110,33 @@ MATRIX = {
     "bulk.confirm_import": STAFF_BAD_FORM,
     "bulk.template": STAFF,
     "bulk.export": STAFF,
+    # The world's form has no answer in it: refused with the form shown again.
+    "feedback.submit": dict.fromkeys(VISITORS, 400),
+    "feedback.form": PUBLIC,
+    "feedback.by_page": STAFF,
+    "reviews.index": REVIEWERS,
+    # Young Inspectors have no questions about the whole site, only about services.
+    "reviews.new": {**REVIEWERS, "young_inspector": 404},
+    # Someone else's review: nobody else sees it there.
+    "reviews.edit": {**REVIEWERS, **dict.fromkeys(("volunteer", "young_inspector"), 404)}
+    | {"officer": 404, "admin": 404},
+    "moderation.queue": STAFF,
+    "moderation.review": STAFF,
+    "moderation.exercises": STAFF,
+    "moderation.new_exercise": STAFF,
+    "moderation.exercise": STAFF,
+    "moderation.month_results": STAFF,
+    "moderation.service_reviews": STAFF,
+    "moderation.toggle_exercise": {**STAFF, "officer": 303, "admin": 303},
+    "moderation.themes": STAFF,
 }
+
+
+@pytest.fixture
+def app(fresh_seeded_app):
+    """A demo area of its own: the officers' actions below publish, close and confirm listings,
+    and none of that may leak into the shared database other tests read."""
+    return fresh_seeded_app
 
 
 @pytest.fixture
@@ -120,6 +157,15 @@ def world(app):
     )
     db.session.add(proposal)
     invitation, _ = create_invitation("invitee@example.org", Role.VOLUNTEER, None, None)
+    review = factories.review(service=service)
+    exercise = Exercise(
+        month=date(2026, 11, 1),
+        title="Exercise",
+        case_study="A",
+        task="B",
+        template=review.template,
+    )
+    db.session.add(exercise)
     db.session.commit()
     return {
         "arguments": {
@@ -133,6 +179,8 @@ def world(app):
             "location_id": location.id,
             "proposal_id": proposal.id,
             "invitation_id": invitation.id,
+            "review_id": review.id,
+            "exercise_id": exercise.id,
         },
         "form": {"service_id": service.id, "role": Role.VOLUNTEER.value, "organization_id": ""},
         "people": people,

@@ -22,7 +22,8 @@ def _terms_with_ancestors(service: Service, taxonomy: str) -> set[str]:
 def listed(service: Service, today: date | None = None) -> bool:
     today = today or date.today()
     return (
-        service.status != ServiceStatus.CLOSED
+        service.published_at is not None
+        and service.status != ServiceStatus.CLOSED
         and (service.visible_from is None or service.visible_from <= today)
         and (service.visible_to is None or service.visible_to >= today)
     )

@@ -1,0 +1,54 @@
+"""The page feedback form: yes or no, what went wrong, and a honeypot field for bots."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextArea
+from wtforms import HiddenField, RadioField, StringField, TextAreaField
+from wtforms.validators import Length, Optional, ValidationError
+
+from localoffer.urls import safe_next
+
+PROBLEM_MAX = 1200
+PATH_MAX = 500
+
+
+def _local_path(form, field) -> None:
+    value = field.data or ""
+    if len(value) > PATH_MAX or safe_next(value, "") != value or not value.isprintable():
+        raise ValidationError("We could not tell which page this was about. Go back and try again")
+
+
+class PageFeedbackForm(FlaskForm):
+    path = HiddenField(validators=[_local_path])
+    helpful = RadioField(
+        "Was this page helpful?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=GovRadioInput(),
+        validators=[Optional()],
+        validate_choice=True,
+    )
+    problem = TextAreaField(
+        "What went wrong?",
+        description=(
+            "Do not include personal information, like names or health details. "
+            "We cannot reply to this form."
+        ),
+        widget=GovTextArea(),
+        validators=[
+            Length(
+                max=PROBLEM_MAX,
+                message=f"What went wrong must be {PROBLEM_MAX:,} characters or fewer",
+            )
+        ],
+    )
+    # The honeypot: hidden from people, filled in by bots that fill in everything.
+    website = StringField("Leave this empty")
+
+    def validate_problem(self, field) -> None:
+        field.data = (field.data or "").strip()
+        if not field.data and not self.helpful.data:
+            raise ValidationError("Select yes or no, or tell us what went wrong")
+
+    def caught_a_bot(self) -> bool:
+        return bool((self.website.data or "").strip())

@@ -1,0 +1,54 @@
+"""Loading review templates and themes from ``seed/``: new versions are added, old ones kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from sqlalchemy import select
+
+from localoffer.extensions import db
+from localoffer.models import ReviewTemplate, Theme
+from localoffer.reviews.questions import TemplateError, parse_template, questions_to_json
+
+
+def _read(path: Path):
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def load_review_templates(folder: Path, report) -> None:
+    """Add each template version in ``folder`` not yet loaded; refuse a changed loaded version."""
+    for path in sorted(folder.glob("*.yaml")):
+        spec = parse_template(_read(path), path.name)
+        values = {
+            "title": spec.title,
+            "audience": spec.audience,
+            "target": spec.target,
+            "introduction": spec.introduction,
+            "questions": questions_to_json(spec.questions),
+        }
+        existing = db.session.scalar(
+            select(ReviewTemplate).filter_by(slug=spec.slug, version=spec.version)
+        )
+        if existing is None:
+            db.session.add(ReviewTemplate(slug=spec.slug, version=spec.version, **values))
+            report.note("review_templates", True, False)
+        elif any(getattr(existing, name) != value for name, value in values.items()):
+            raise TemplateError(
+                f"{path.name}: version {spec.version} of {spec.slug} is already in use and "
+                f"cannot change. Save the changes as version {spec.version + 1} instead"
+            )
+
+
+def load_themes(path: Path, report) -> None:
+    """Create or rename the themes in ``themes.yaml``; themes no longer listed stay, unused."""
+    data = _read(path) or {}
+    for position, (slug, name) in enumerate((data.get("themes") or {}).items(), start=1):
+        theme = db.session.scalar(select(Theme).filter_by(slug=slug))
+        if theme is None:
+            db.session.add(Theme(slug=slug, name=str(name), position=position))
+            report.note("themes", True, False)
+        elif (theme.name, theme.position) != (str(name), position):
+            theme.name, theme.position = str(name), position
+            report.note("themes", False, True)
