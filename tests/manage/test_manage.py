@@ -123,7 +123,7 @@ def test_an_invitation_can_be_sent_again_or_cancelled(app):
     from localoffer.auth.service import create_invitation, token_digest
 
     admin = factories.user(Role.ADMIN)
-    invitation, first_token = create_invitation("resend-me@example.org", Role.VOLUNTEER, None, admin)
+    invitation, first_token = create_invitation("again@example.org", Role.VOLUNTEER, None, admin)
     officer_only = factories.user(Role.OFFICER)
     for_admin, _ = create_invitation("boss@example.org", Role.ADMIN, None, admin)
     db.session.commit()
@@ -149,7 +149,7 @@ def test_an_invitation_can_be_sent_again_or_cancelled(app):
     )
     assert cancelled.status_code == 302
     pending = client.get("/manage/users").get_data(as_text=True).split('id="invitations"')[1]
-    assert "resend-me@example.org" not in pending
+    assert "again@example.org" not in pending
     actions = db.session.scalars(
         select(AuditEvent.action).where(
             AuditEvent.subject_type == "invitation", AuditEvent.subject_id == invitation.id
