@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     init_db_events(app)
 
+    from localoffer.api import bp as api_bp
     from localoffer.auth import bp as auth_bp
     from localoffer.auth.service import load_session_user
     from localoffer.directory import bp as directory_bp
@@ -50,6 +51,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(ops_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(manage_bp)
+    app.register_blueprint(api_bp)
     login_manager.user_loader(load_session_user)
 
     templating.init_app(app)

@@ -58,6 +58,17 @@ MATRIX = {
     "manage.change_role": ADMIN_ACTION,
     "manage.deactivate": ADMIN_ACTION,
     "manage.reactivate": ADMIN_ACTION,
+    # The Open Referral UK API (tests/api); ids here are not real, so single records are 404.
+    "api.root": PUBLIC,
+    "api.openapi": PUBLIC,
+    "api.services": PUBLIC,
+    "api.service": NOT_FOUND,
+    "api.service_at_locations": PUBLIC,
+    "api.service_at_location": NOT_FOUND,
+    "api.taxonomies": PUBLIC,
+    "api.taxonomy": NOT_FOUND,
+    "api.taxonomy_terms": PUBLIC,
+    "api.taxonomy_term": NOT_FOUND,
 }
 
 
@@ -77,6 +88,9 @@ def world(app):
             "theme_slug": "work",
             "token": "not-a-real-token",
             "user_id": target.id,
+            "service_at_location_id": "not-a-real-id",
+            "taxonomy_id": "not-a-real-id",
+            "taxonomy_term_id": "not-a-real-id",
         },
         "form": {"service_id": service.id, "role": Role.VOLUNTEER.value, "organization_id": ""},
         "people": people,
