@@ -23,7 +23,7 @@ MAX_AGE = 120
 MAX_TEXT = 200
 MAX_PROXIMITY_METRES = 1_000_000
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-_TIME = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9]))?$")
+_TIME = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
 _INTEGER = re.compile(r"^[0-9]{1,9}$")
 
 
@@ -46,25 +46,37 @@ class _Reader:
         self.errors: dict[str, str] = {}
 
     def text(self, name: str, limit: int = MAX_TEXT) -> str | None:
+        """Free text: absent or blank is None."""
         value = self.args.get(name)
-        if value is None or value.strip() == "":
+        if value is None:
             return None
         if len(value) > limit or "\x00" in value:
             self.errors[name] = f"must be at most {limit} characters of text"
             return None
-        return value.strip()
+        return value.strip() or None
+
+    def given(self, name: str, problem: str) -> str | None:
+        """A typed value: absent is None, but present and empty is a mistake."""
+        value = self.args.get(name)
+        if value is None:
+            return None
+        if value.strip() == "":
+            self.errors[name] = problem
+            return None
+        return self.text(name, 100)
 
     def integer(self, name: str, low: int, high: int) -> int | None:
-        value = self.text(name)
+        problem = f"must be a whole number from {low} to {high}"
+        value = self.given(name, problem)
         if value is None:
             return None
         if not _INTEGER.match(value) or not low <= int(value) <= high:
-            self.errors[name] = f"must be a whole number from {low} to {high}"
+            self.errors[name] = problem
             return None
         return int(value)
 
     def number(self, name: str, low: float, high: float) -> float | None:
-        value = self.text(name)
+        value = self.given(name, f"must be a number from {low:g} to {high:g}")
         if value is None:
             return None
         try:
@@ -77,7 +89,7 @@ class _Reader:
         return number
 
     def uuid(self, name: str) -> str | None:
-        value = self.text(name)
+        value = self.given(name, "must be an id")
         if value is not None and not is_uuid(value):
             self.errors[name] = (
                 "must be an id (a UUID such as 3f7b145d-84af-42d7-8fae-eaca714b02b2)"
@@ -86,17 +98,17 @@ class _Reader:
         return value
 
     def time(self, name: str) -> time | None:
-        value = self.text(name)
+        value = self.given(name, "must be a time such as 09:30")
         if value is None:
             return None
         found = _TIME.match(value)
         if not found:
             self.errors[name] = "must be a time such as 09:30"
             return None
-        return time(int(found[1]), int(found[2]), int(found[3] or 0))
+        return time(int(found[1]), int(found[2]))
 
     def day(self, name: str) -> str | None:
-        value = self.text(name)
+        value = self.given(name, "must be a day: MO, TU, WE, TH, FR, SA or SU")
         if value is None:
             return None
         if value not in DAYS:
@@ -110,11 +122,9 @@ def _age(reader: _Reader) -> tuple[int, int] | None:
     high = reader.number("maximum_age", 0, MAX_AGE)
     if low is None and high is None:
         return None
+    # An upside-down range (minimum above maximum) is kept: it matches no service.
     low_int = math.floor(low) if low is not None else 0
     high_int = math.ceil(high) if high is not None else MAX_AGE
-    if low_int > high_int:
-        reader.errors["minimum_age"] = "must not be more than maximum_age"
-        return None
     return low_int, high_int
 
 
@@ -128,8 +138,6 @@ def read_list_arguments(args: MultiDict, place: bool = False, filters: bool = Tr
     if filters:
         text = reader.text("search") or reader.text("text") or ""
         start, end = reader.time("start_time"), reader.time("end_time")
-        if start and end and start > end:
-            reader.errors["start_time"] = "must not be after end_time"
         out.filters = ApiFilters(
             text=text,
             taxonomy_term_id=reader.uuid("taxonomy_term_id"),
@@ -140,7 +148,7 @@ def read_list_arguments(args: MultiDict, place: bool = False, filters: bool = Tr
             end_time=end,
         )
     if place:
-        postcode = reader.text("postcode", 10)
+        postcode = reader.given("postcode", "must be a UK postcode such as PO4 8LD, or PO4")
         if postcode is not None:
             if is_valid_postcode(postcode) or outward_code(postcode) == normalise_postcode(
                 postcode

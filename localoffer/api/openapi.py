@@ -16,6 +16,7 @@ DATE = {"type": "string", "format": "date"}
 NULLABLE_TEXT = {"type": "string", "nullable": True}
 NULLABLE_DATE = {"type": "string", "format": "date", "nullable": True}
 NULLABLE_INT = {"type": "integer", "nullable": True}
+POSTCODE_PATTERN = r"^ *[A-Za-z]{1,2}[0-9][A-Za-z0-9]? *([0-9][A-Za-z]{2})? *$"
 TIME = {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"}
 
 
@@ -385,12 +386,13 @@ SERVICE_FILTERS = [
 PLACE_FILTERS = [
     _parameter(
         "postcode",
-        "A UK postcode (PO4 8LD) or its first half (PO4): results nearest first.",
-        {"type": "string", "maxLength": 10},
+        "A UK postcode (PO4 8LD) or its first half (PO4): results nearest first. "
+        "A postcode we cannot find is refused with 400.",
+        {"type": "string", "pattern": POSTCODE_PATTERN},
     ),
     _parameter(
         "proximity",
-        "With postcode: only results within this many metres.",
+        "Only results within this many metres of the postcode (needs postcode).",
         {"type": "number", "minimum": 1, "maximum": 1_000_000},
     ),
 ]

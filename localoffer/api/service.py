@@ -122,7 +122,7 @@ def _schedule_condition(filters: ApiFilters):
 def matching_service_ids(filters: ApiFilters) -> list[int]:
     """Ids of listed services matching every filter: by relevance with words, else by name."""
     terms = _term_filters(filters)
-    if terms is None:
+    if terms is None or (filters.age is not None and filters.age[0] > filters.age[1]):
         return []
     statement = filtered_ids(DirectoryFilters(terms=terms, age=filters.age))
     if filters.taxonomy_id:
