@@ -68,4 +68,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from localoffer.auth.cli import users_cli
 
     app.cli.add_command(users_cli)
+    from localoffer.api.cli import export_cli, import_cli
+
+    app.cli.add_command(import_cli)
+    app.cli.add_command(export_cli)
     return app
