@@ -519,6 +519,7 @@ class _Writer:
         self.report = report
         self.cache: dict[tuple[type, str], Any] = {}
         self.slugs: dict[tuple[type, str], set[str]] = {}
+        self.link_uuids: set[str] = set()
 
     def find(self, model: type, uuid: str | None):
         if uuid is None:
@@ -696,6 +697,12 @@ class _Writer:
         record("service.imported" if created else "service.import_updated", None, service, changes)
         return Outcome(service.uuid, service.name, "created" if created else "updated")
 
+    def _free_link_uuid(self, wanted: str | None) -> str:
+        """The file's id for a new service-at-location, unless another already has it."""
+        if wanted is None or wanted in self.link_uuids or self.find(ServiceAtLocation, wanted):
+            return new_uuid()
+        return wanted
+
     def _links(self, service: Service, locations: list[dict]) -> None:
         existing = {link.location.uuid: link for link in service.service_at_locations}
         links = []
@@ -704,8 +711,9 @@ class _Writer:
             if any(link.location is location for link in links):
                 continue
             link = existing.get(location.uuid) or ServiceAtLocation(
-                uuid=values["link_uuid"] or new_uuid(), location=location
+                uuid=self._free_link_uuid(values["link_uuid"]), location=location
             )
+            self.link_uuids.add(link.uuid)
             links.append(link)
         service.service_at_locations = links
 
