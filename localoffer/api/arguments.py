@@ -25,6 +25,8 @@ MAX_PROXIMITY_METRES = 1_000_000
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _TIME = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
 _INTEGER = re.compile(r"^[0-9]{1,9}$")
+# A postcode or its first half, as the OpenAPI document describes it (any case, one space).
+POSTCODE_PATTERN = r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?([0-9][A-Za-z]{2})?$"
 
 
 @dataclass
@@ -50,27 +52,28 @@ class _Reader:
         value = self.args.get(name)
         if value is None:
             return None
-        if len(value) > limit or "\x00" in value:
+        if len(value) > limit:
             self.errors[name] = f"must be at most {limit} characters of text"
             return None
-        return value.strip() or None
+        # Control characters mean nothing in a search; they are dropped, not refused.
+        return "".join(c for c in value if c.isprintable() or c == " ").strip() or None
 
     def given(self, name: str, problem: str) -> str | None:
-        """A typed value: absent is None, but present and empty is a mistake."""
+        """A typed value, exactly as sent: absent is None; empty, padded or odd is a mistake."""
         value = self.args.get(name)
         if value is None:
             return None
-        if value.strip() == "":
+        if not value or value != value.strip() or len(value) > 100 or not value.isprintable():
             self.errors[name] = problem
             return None
-        return self.text(name, 100)
+        return value
 
     def integer(self, name: str, low: int, high: int) -> int | None:
         problem = f"must be a whole number from {low} to {high}"
         value = self.given(name, problem)
         if value is None:
             return None
-        if not _INTEGER.match(value) or not low <= int(value) <= high:
+        if not _INTEGER.fullmatch(value) or not low <= int(value) <= high:
             self.errors[name] = problem
             return None
         return int(value)
@@ -80,7 +83,7 @@ class _Reader:
         if value is None:
             return None
         try:
-            number = float(value)
+            number = float(value) if value.isascii() else math.nan
         except ValueError:
             number = math.nan
         if not math.isfinite(number) or not low <= number <= high or "_" in value:
@@ -101,7 +104,7 @@ class _Reader:
         value = self.given(name, "must be a time such as 09:30")
         if value is None:
             return None
-        found = _TIME.match(value)
+        found = _TIME.fullmatch(value)
         if not found:
             self.errors[name] = "must be a time such as 09:30"
             return None
@@ -136,7 +139,8 @@ def read_list_arguments(args: MultiDict, place: bool = False, filters: bool = Tr
     out.per_page = reader.integer("per_page", 1, MAX_PER_PAGE) or DEFAULT_PER_PAGE
     out.taxonomy_id = reader.uuid("taxonomy_id")
     if filters:
-        text = reader.text("search") or reader.text("text") or ""
+        search, text = reader.text("search"), reader.text("text")
+        text = search or text or ""
         start, end = reader.time("start_time"), reader.time("end_time")
         out.filters = ApiFilters(
             text=text,
@@ -150,8 +154,10 @@ def read_list_arguments(args: MultiDict, place: bool = False, filters: bool = Tr
     if place:
         postcode = reader.given("postcode", "must be a UK postcode such as PO4 8LD, or PO4")
         if postcode is not None:
-            if is_valid_postcode(postcode) or outward_code(postcode) == normalise_postcode(
-                postcode
+            shaped = re.fullmatch(POSTCODE_PATTERN, postcode) is not None
+            if shaped and (
+                is_valid_postcode(postcode)
+                or outward_code(postcode) == normalise_postcode(postcode)
             ):
                 out.postcode = normalise_postcode(postcode)
             else:

@@ -7,7 +7,13 @@ rename without updating this document fails the tests.
 
 from __future__ import annotations
 
-from localoffer.api.arguments import DEFAULT_PER_PAGE, MAX_AGE, MAX_PAGE, MAX_PER_PAGE
+from localoffer.api.arguments import (
+    DEFAULT_PER_PAGE,
+    MAX_AGE,
+    MAX_PAGE,
+    MAX_PER_PAGE,
+    POSTCODE_PATTERN,
+)
 from localoffer.api.serializers import EXTENSION, HSDS_VERSION
 
 UUID = {"type": "string", "format": "uuid"}
@@ -16,7 +22,6 @@ DATE = {"type": "string", "format": "date"}
 NULLABLE_TEXT = {"type": "string", "nullable": True}
 NULLABLE_DATE = {"type": "string", "format": "date", "nullable": True}
 NULLABLE_INT = {"type": "integer", "nullable": True}
-POSTCODE_PATTERN = r"^ *[A-Za-z]{1,2}[0-9][A-Za-z0-9]? *([0-9][A-Za-z]{2})? *$"
 TIME = {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"}
 
 

@@ -236,6 +236,7 @@ def test_taxonomies_and_terms(api, world):
         ("/api/v1/services?start_time=25:00", "start_time"),
         ("/api/v1/services?taxonomy_term_id=1%27%20OR%201=1", "taxonomy_term_id"),
         ("/api/v1/services?search=" + "x" * 201, "search"),
+        ("/api/v1/services?search=swim&text=" + "x" * 201, "text"),
         ("/api/v1/service_at_locations?postcode=NOT A POSTCODE", "postcode"),
         ("/api/v1/service_at_locations?postcode=ZZ9 9ZZ", "postcode"),
         ("/api/v1/service_at_locations?proximity=1000", "proximity"),

@@ -7,6 +7,8 @@ attribute), so each operation's strategy is driven by Hypothesis here directly.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -29,8 +31,9 @@ def _takes_query(path: str) -> bool:
     return any(parameter["in"] == "query" for parameter in parameters)
 
 
+# API_SCHEMA_EXAMPLES=500 for a deeper run than the suite's.
 SETTINGS = settings(
-    max_examples=25,
+    max_examples=int(os.environ.get("API_SCHEMA_EXAMPLES", "25")),
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
