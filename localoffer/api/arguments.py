@@ -43,6 +43,8 @@ class ApiArguments:
 
 
 class _Reader:
+    """Reads query arguments one by one, noting each bad one in ``errors``."""
+
     def __init__(self, args: MultiDict) -> None:
         self.args = args
         self.errors: dict[str, str] = {}
@@ -92,13 +94,14 @@ class _Reader:
         return number
 
     def uuid(self, name: str) -> str | None:
-        value = self.given(name, "must be an id")
-        if value is not None and not is_uuid(value):
-            self.errors[name] = (
-                "must be an id (a UUID such as 3f7b145d-84af-42d7-8fae-eaca714b02b2)"
-            )
+        problem = "must be an id: a UUID such as 3f7b145d-84af-42d7-8fae-eaca714b02b2"
+        value = self.given(name, problem)
+        if value is None:
             return None
-        return value
+        if not is_uuid(value):
+            self.errors[name] = problem
+            return None
+        return value.lower()
 
     def time(self, name: str) -> time | None:
         value = self.given(name, "must be a time such as 09:30")

@@ -14,7 +14,7 @@ from localoffer.api.arguments import (
     MAX_PER_PAGE,
     POSTCODE_PATTERN,
 )
-from localoffer.api.serializers import EXTENSION, HSDS_VERSION
+from localoffer.api.serializers import EXTENSION, HSDS_VERSION, PROFILE_VERSION
 
 UUID = {"type": "string", "format": "uuid"}
 TEXT = {"type": "string"}
@@ -445,7 +445,7 @@ def openapi_document(server_url: str) -> dict:
         schemas[f"{item}Page"] = _page_of(item)
     schemas["Meta"] = _object(
         {
-            "version": {"type": "string", "enum": [HSDS_VERSION]},
+            "version": {"type": "string", "enum": [PROFILE_VERSION]},
             "profile": {"type": "string", "format": "uri"},
             "openapi_url": {"type": "string", "format": "uri"},
         },

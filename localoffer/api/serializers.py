@@ -33,7 +33,9 @@ from localoffer.models import (
 
 EXTENSION = "localoffer"
 HSDS_VERSION = "3.0"
-PROFILE_URL = "https://openreferraluk.org/"
+# What the root endpoint says: the ORUK validator reads the profile version from it.
+PROFILE_VERSION = "HSDS-UK-3.0"
+PROFILE_URL = "https://openreferraluk.org/specifications/3.0/"
 STATUS_TO_ORUK = {
     ServiceStatus.ACTIVE: "active",
     ServiceStatus.TEMPORARILY_CLOSED: "temporarily closed",
@@ -392,4 +394,4 @@ def page(result, items: list[dict]) -> dict:
 
 
 def api_meta(openapi_url: str) -> dict:
-    return {"version": HSDS_VERSION, "profile": PROFILE_URL, "openapi_url": openapi_url}
+    return {"version": PROFILE_VERSION, "profile": PROFILE_URL, "openapi_url": openapi_url}
