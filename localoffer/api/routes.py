@@ -14,14 +14,13 @@ from localoffer.api import bp, serializers
 from localoffer.api.arguments import near, read_list_arguments
 from localoffer.api.openapi import openapi_document
 from localoffer.api.service import (
-    ResultPage,
-    all_taxonomies,
     get_listed_service,
     get_listed_service_at_location,
     get_taxonomy,
     get_taxonomy_term,
     list_service_at_locations,
     list_services,
+    list_taxonomies,
     list_taxonomy_terms,
     service_metadata,
 )
@@ -123,14 +122,7 @@ def taxonomies():
     arguments = read_list_arguments(request.args, filters=False)
     if arguments.errors:
         return bad_request(arguments.errors)
-    everything = all_taxonomies()
-    start = (arguments.page - 1) * arguments.per_page
-    result = ResultPage(
-        everything[start : start + arguments.per_page],
-        len(everything),
-        arguments.page,
-        arguments.per_page,
-    )
+    result = list_taxonomies(arguments.page, arguments.per_page)
     return json_response(serializers.page(result, [serializers.taxonomy(t) for t in result.items]))
 
 

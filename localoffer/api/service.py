@@ -271,6 +271,13 @@ def all_taxonomies() -> list[Taxonomy]:
     return list(db.session.scalars(select(Taxonomy).order_by(Taxonomy.slug)))
 
 
+def list_taxonomies(page: int, per_page: int) -> ResultPage[Taxonomy]:
+    """One page of the vocabularies (there are only a handful)."""
+    everything = all_taxonomies()
+    start = (page - 1) * per_page
+    return ResultPage(everything[start : start + per_page], len(everything), page, per_page)
+
+
 def taxonomy_slug_for(taxonomy_id: str) -> str | None:
     """The slug of the vocabulary whose published id is ``taxonomy_id``."""
     from localoffer.api.identifiers import taxonomy_uuid
