@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     init_db_events(app)
 
+    from localoffer.api import bp as api_bp
     from localoffer.auth import bp as auth_bp
     from localoffer.auth.service import load_session_user
     from localoffer.bulk import bp as bulk_bp
@@ -60,6 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(feedback_bp)
     app.register_blueprint(reviews_bp)
     app.register_blueprint(moderation_bp)
+    app.register_blueprint(api_bp)
     login_manager.user_loader(load_session_user)
 
     proxies = app.config["TRUSTED_PROXY_COUNT"]
@@ -87,4 +89,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from localoffer.manage.cli import listings_cli
 
     app.cli.add_command(listings_cli)
+    from localoffer.api.cli import export_cli, import_cli
+
+    app.cli.add_command(import_cli)
+    app.cli.add_command(export_cli)
     return app

@@ -129,6 +129,17 @@ MATRIX = {
     "moderation.service_reviews": STAFF,
     "moderation.toggle_exercise": {**STAFF, "officer": 303, "admin": 303},
     "moderation.themes": STAFF,
+    # The Open Referral UK API (tests/api); ids here are not real, so single records are 404.
+    "api.root": PUBLIC,
+    "api.openapi": PUBLIC,
+    "api.services": PUBLIC,
+    "api.service": NOT_FOUND,
+    "api.service_at_locations": PUBLIC,
+    "api.service_at_location": NOT_FOUND,
+    "api.taxonomies": PUBLIC,
+    "api.taxonomy": NOT_FOUND,
+    "api.taxonomy_terms": PUBLIC,
+    "api.taxonomy_term": NOT_FOUND,
 }
 
 
@@ -181,6 +192,9 @@ def world(app):
             "invitation_id": invitation.id,
             "review_id": review.id,
             "exercise_id": exercise.id,
+            "service_at_location_id": "not-a-real-id",
+            "taxonomy_id": "not-a-real-id",
+            "taxonomy_term_id": "not-a-real-id",
         },
         "form": {"service_id": service.id, "role": Role.VOLUNTEER.value, "organization_id": ""},
         "people": people,
