@@ -23,6 +23,15 @@ from localoffer.models.directory import (
     TaxonomyTerm,
     service_taxonomy_term,
 )
+from localoffer.models.guides import (
+    GuideAudience,
+    GuidePage,
+    GuideSection,
+    GuideStatus,
+    GuideVersion,
+    guide_related_service,
+    guide_taxonomy_term,
+)
 from localoffer.models.search import GlossaryTerm, PostcodeLookup, SearchEvent
 
 __all__ = [
@@ -33,6 +42,11 @@ __all__ = [
     "CostOption",
     "Eligibility",
     "GlossaryTerm",
+    "GuideAudience",
+    "GuidePage",
+    "GuideSection",
+    "GuideStatus",
+    "GuideVersion",
     "Invitation",
     "Language",
     "Location",
@@ -51,5 +65,7 @@ __all__ = [
     "Taxonomy",
     "TaxonomyTerm",
     "User",
+    "guide_related_service",
+    "guide_taxonomy_term",
     "service_taxonomy_term",
 ]

@@ -515,13 +515,18 @@ def load_glossary(path: Path, report: SeedReport) -> None:
 
 
 def seed_all(seed_dir: Path) -> SeedReport:
-    """Load vocabularies, glossary and the demo area in one transaction; roll back on any error."""
+    """Load vocabularies, glossary, the demo area and its guides in one transaction; roll back
+    on any error."""
+    from localoffer.seeding.guides import load_guides
+
     report = SeedReport()
     try:
         load_vocabularies(seed_dir / "vocabularies.yaml", report)
         load_glossary(seed_dir / "thesaurus.yaml", report)
         db.session.flush()
         load_area(seed_dir / "area", report)
+        db.session.flush()
+        load_guides(seed_dir / "guides", report)
         db.session.commit()
     except Exception:
         db.session.rollback()
