@@ -40,6 +40,19 @@ def _slug_check(form, field) -> None:
         )
 
 
+class GovDateField(DateField):
+    """A day, month and year in three boxes; a date that does not exist gets GOV.UK wording."""
+
+    def process_formdata(self, valuelist) -> None:
+        if valuelist and not "".join(valuelist).strip():
+            self.data = None
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(f"{self.label.text} must be a real date") from error
+
+
 class GuideForm(FlaskForm):
     """A guide's words and details; saving always adds a new version."""
 
@@ -105,7 +118,7 @@ class GuideForm(FlaskForm):
             Length(max=200, message="Owner team must be 200 characters or fewer"),
         ],
     )
-    review_due_on = DateField(
+    review_due_on = GovDateField(
         "Review due",
         description="For example, 27 3 2027.",
         format="%d %m %Y",

@@ -226,12 +226,7 @@ def mark_reviewed(guide: GuidePage, actor: User, today: date) -> None:
         "guide.reviewed",
         actor,
         guide,
-        {
-            "review_due_on": [
-                before.isoformat() if before else None,
-                guide.review_due_on.isoformat(),
-            ]
-        },
+        {"review_due_on": [before, guide.review_due_on.isoformat()]},
     )
 
 

@@ -29,6 +29,7 @@ STAFF = {
     "admin": 200,
 }
 ADMIN_ACTION = {**STAFF, "officer": 403, "admin": 302}
+STAFF_ACTION = {**STAFF, "officer": 302, "admin": 302}
 
 MATRIX = {
     "pages.home": PUBLIC,
@@ -58,6 +59,19 @@ MATRIX = {
     "manage.change_role": ADMIN_ACTION,
     "manage.deactivate": ADMIN_ACTION,
     "manage.reactivate": ADMIN_ACTION,
+    "guides.index": PUBLIC,
+    "guides.guide": PUBLIC,
+    "guides.guide_pdf": PUBLIC,
+    "site_search.results": PUBLIC,
+    "guide_admin.index": STAFF,
+    "guide_admin.new": STAFF,
+    "guide_admin.edit": STAFF,
+    "guide_admin.preview": STAFF,
+    "guide_admin.versions": STAFF,
+    "guide_admin.publish": STAFF_ACTION,
+    "guide_admin.unpublish": STAFF_ACTION,
+    "guide_admin.reviewed": STAFF_ACTION,
+    "guide_admin.restore": STAFF_ACTION,
 }
 
 
@@ -68,6 +82,9 @@ def world(app):
         select(Service).where(Service.status == ServiceStatus.ACTIVE).order_by(Service.id)
     ).first()
     target = factories.user(Role.VOLUNTEER)
+    guide = factories.guide(versions=2, published=True)
+    # A second guide for the public pages, which the officers' POSTs (unpublish) do not touch.
+    public_guide = factories.guide(published=True)
     people = {role.value: factories.user(role) for role in Role}
     db.session.commit()
     return {
@@ -77,6 +94,9 @@ def world(app):
             "theme_slug": "work",
             "token": "not-a-real-token",
             "user_id": target.id,
+            "guide_slug": public_guide.slug,
+            "guide_id": guide.id,
+            "number": 1,
         },
         "form": {"service_id": service.id, "role": Role.VOLUNTEER.value, "organization_id": ""},
         "people": people,
@@ -117,7 +137,7 @@ def test_each_visitor_gets_the_expected_status_on_every_route(app, world, visito
         expected = MATRIX[rule.endpoint][visitor]
         if response.status_code != expected:
             failures.append((rule.endpoint, url, expected, response.status_code))
-        elif expected == 302 and MATRIX[rule.endpoint] in (STAFF, ADMIN_ACTION):
+        elif expected == 302 and MATRIX[rule.endpoint] in (STAFF, ADMIN_ACTION, STAFF_ACTION):
             if visitor == "anonymous" and not response.headers["Location"].startswith(
                 "/sign-in?next="
             ):
