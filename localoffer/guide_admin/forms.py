@@ -32,6 +32,11 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_BODY = 50_000
 
 
+def _without_nul(value):
+    # PostgreSQL text cannot hold NUL characters; nobody means to type them.
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
 def _slug_check(form, field) -> None:
     if field.data and not SLUG.match(field.data):
         raise ValidationError(
@@ -44,7 +49,14 @@ class GovDateField(DateField):
     """A day, month and year in three boxes; a date that does not exist gets GOV.UK wording."""
 
     def process_formdata(self, valuelist) -> None:
-        if valuelist and not "".join(valuelist).strip():
+        if len(valuelist) != 3:
+            # The widget shows three boxes again whatever arrived: never fail to re-render.
+            valuelist = self.raw_data = ([*valuelist, "", "", ""])[:3] if valuelist else []
+            if not valuelist:
+                self.raw_data = ["", "", ""]
+                self.data = None
+                return
+        if not "".join(valuelist).strip():
             self.data = None
             return
         try:
@@ -58,6 +70,7 @@ class GuideForm(FlaskForm):
 
     slug = StringField(
         "Web address",
+        filters=[_without_nul],
         description="The end of the guide's address: /guides/ followed by this. "
         "It cannot be changed later.",
         widget=GovTextInput(),
@@ -69,6 +82,7 @@ class GuideForm(FlaskForm):
     )
     title = StringField(
         "Title",
+        filters=[_without_nul],
         widget=GovTextInput(),
         validators=[
             DataRequired("Enter a title"),
@@ -77,6 +91,7 @@ class GuideForm(FlaskForm):
     )
     summary = TextAreaField(
         "Summary",
+        filters=[_without_nul],
         description="One or two sentences, shown under the title and in search results.",
         widget=GovTextArea(),
         validators=[
@@ -86,6 +101,7 @@ class GuideForm(FlaskForm):
     )
     body = TextAreaField(
         "Guide",
+        filters=[_without_nul],
         description="Markdown: ## for a heading, - for a list, [words](address) for a link, "
         "| for table columns, and <details><summary>Question</summary> answer </details> "
         "for a question and answer.",
@@ -111,6 +127,7 @@ class GuideForm(FlaskForm):
     )
     owner_team = StringField(
         "Owner team",
+        filters=[_without_nul],
         description="The team that keeps this guide right.",
         widget=GovTextInput(),
         validators=[
@@ -136,6 +153,7 @@ class GuideForm(FlaskForm):
     )
     note = StringField(
         "What did you change? (optional)",
+        filters=[_without_nul],
         widget=GovTextInput(),
         validators=[Length(max=300, message="What you changed must be 300 characters or fewer")],
     )

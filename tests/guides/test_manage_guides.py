@@ -215,3 +215,14 @@ def test_the_guides_list_shows_status_and_unpublished_changes(officer_client):
     page = _page(officer_client.get("/manage/guides"))
     assert "Published Pelican" in page.text and "Draft Dormouse" in page.text
     assert "Has unpublished changes" in page.text
+
+
+def test_nul_characters_and_missing_fields_never_cause_an_error(officer_client):
+    data = _form(officer_client, title="Nul\x00 title", body="Body\x00 words")
+    assert officer_client.post("/manage/guides/new", data=data).status_code == 302
+    assert _guide().latest_version.title == "Nul title"
+    response = officer_client.post(
+        "/manage/guides/new", data={"csrf_token": csrf_token(officer_client)}
+    )
+    assert response.status_code == 400
+    assert "Enter a title" in response.get_data(as_text=True)
