@@ -84,6 +84,19 @@ def _changes(form: GuideForm) -> guides.GuideChanges:
     )
 
 
+def _link_problem(form: GuideForm, guide: GuidePage | None) -> bool:
+    """Put a young people's version problem on its field; True when there was one."""
+    changes = _changes(form)
+    problem = guides.young_people_version_problem(
+        guide, changes.audience, changes.young_people_version_id
+    )
+    if problem is None:
+        return False
+    field, message = problem
+    getattr(form, field).errors = [message]
+    return True
+
+
 def _render_edit(form: GuideForm, guide: GuidePage | None, status: int = 200):
     return render_template(
         "guide_admin/edit.html", form=form, guide=guide, errors=error_list(form)
@@ -95,9 +108,9 @@ def _render_edit(form: GuideForm, guide: GuidePage | None, status: int = 200):
 def new():
     form = _form(None, data={"audience": GuideAudience.FAMILIES.value})
     if form.validate_on_submit():
-        if db.session.scalar(db.select(GuidePage.id).where(GuidePage.slug == form.slug.data)):
+        if guides.slug_taken(form.slug.data):
             form.slug.errors = ["There is already a guide with this web address"]
-        else:
+        elif not _link_problem(form, None):
             guide, _ = guides.save_guide(None, form.slug.data, _changes(form), current_user, None)
             db.session.commit()
             flash("Draft saved. Families cannot see it until you publish it.", "success")
@@ -112,7 +125,7 @@ def edit(guide_id: int):
     if request.method == "GET":
         return _render_edit(_form(guide, data=_form_data(guide)), guide)
     form = _form(guide)
-    if not form.validate_on_submit():
+    if not form.validate_on_submit() or _link_problem(form, guide):
         return _render_edit(form, guide, 400)
     based_on = int(form.based_on.data) if (form.based_on.data or "").isdigit() else None
     try:

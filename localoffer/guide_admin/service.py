@@ -46,6 +46,10 @@ def get_guide(guide_id: int) -> GuidePage | None:
     return db.session.get(GuidePage, guide_id)
 
 
+def slug_taken(slug: str) -> bool:
+    return db.session.scalar(select(GuidePage.id).where(GuidePage.slug == slug)) is not None
+
+
 def get_version(guide: GuidePage, number: int) -> GuideVersion | None:
     return next((v for v in guide.versions if v.number == number), None)
 
@@ -84,6 +88,31 @@ def service_choices() -> list[tuple[str, str]]:
         select(Service.id, Service.name).order_by(func.lower(Service.name))
     )
     return [(str(service_id), name) for service_id, name in services]
+
+
+def young_people_version_problem(
+    guide: GuidePage | None, audience: GuideAudience, young_people_version_id: int | None
+) -> tuple[str, str] | None:
+    """The field and the reason this young people's version link cannot be saved, or None."""
+    if young_people_version_id:
+        query = select(GuidePage).where(
+            GuidePage.young_people_version_id == young_people_version_id
+        )
+        if guide is not None:
+            query = query.where(GuidePage.id != guide.id)
+        owner = db.session.scalar(query)
+        if owner is not None:
+            return (
+                "young_people_version_id",
+                f"That young people's version belongs to “{owner.title}”. Select another",
+            )
+    if guide is not None and audience is GuideAudience.FAMILIES and guide.family_version:
+        return (
+            "audience",
+            f"This guide is the young people's version of “{guide.family_version.title}”. "
+            "Select young people",
+        )
+    return None
 
 
 def _ids(values: list[str] | None) -> list[int]:

@@ -80,3 +80,37 @@ def test_officers_link_a_young_peoples_version_and_cannot_link_one_to_itself(emp
     response = client.post("/manage/guides/new", data=data)
     assert response.status_code == 400
     assert "cannot have a young people" in response.get_data(as_text=True)
+
+
+def test_a_young_peoples_version_belongs_to_one_guide_and_stays_for_young_people(empty_app):
+    section = factories.guide_section()
+    young = factories.guide(audience=GuideAudience.YOUNG_PEOPLE, section=section)
+    family = factories.guide(section=section, young_people_version=young)
+    client = signed_in(empty_app.test_client(), factories.user(Role.OFFICER))
+    data = {
+        "slug": "second-family-guide",
+        "title": "Second family guide",
+        "summary": "For parents.",
+        "body": "Words.",
+        "section_id": str(section.id),
+        "audience": "families",
+        "young_people_version_id": str(young.id),
+        "owner_team": "SEN Team",
+        "csrf_token": csrf_token(client),
+    }
+    response = client.post("/manage/guides/new", data=data)
+    assert response.status_code == 400
+    assert "That young people&#39;s version belongs to" in response.get_data(as_text=True)
+    # The young people's version cannot become a family guide while it is linked.
+    data.update(slug=young.slug, young_people_version_id="", csrf_token=csrf_token(client))
+    response = client.post(f"/manage/guides/{young.id}", data=data)
+    assert response.status_code == 400
+    assert "Select young people" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(GuidePage, young.id).audience is GuideAudience.YOUNG_PEOPLE
+    assert db.session.get(GuidePage, family.id).young_people_version_id == young.id
+    # An address already in use is refused.
+    data.update(slug=family.slug, csrf_token=csrf_token(client))
+    response = client.post("/manage/guides/new", data=data)
+    assert response.status_code == 400
+    assert "There is already a guide with this web address" in response.get_data(as_text=True)
