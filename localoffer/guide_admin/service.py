@@ -261,8 +261,11 @@ def mark_reviewed(guide: GuidePage, actor: User, today: date) -> None:
 
 @dataclass
 class DiffLine:
-    kind: str  # "same", "added" or "removed"
+    kind: str  # "same", "added", "removed" or "skipped" (a folded run of unchanged lines)
     text: str
+
+
+CONTEXT_LINES = 2
 
 
 @dataclass
@@ -273,6 +276,20 @@ class FieldDiff:
     @property
     def changed(self) -> bool:
         return any(line.kind != "same" for line in self.lines)
+
+
+def _folded(same: list[str], first: bool, last: bool) -> list[DiffLine]:
+    """Unchanged lines, keeping only a little context around the changes."""
+    keep_head = 0 if first else CONTEXT_LINES
+    keep_tail = 0 if last else CONTEXT_LINES
+    if len(same) <= keep_head + keep_tail + 1:
+        return [DiffLine("same", text) for text in same]
+    hidden = len(same) - keep_head - keep_tail
+    return [
+        *(DiffLine("same", text) for text in same[:keep_head]),
+        DiffLine("skipped", f"{hidden} unchanged {'line' if hidden == 1 else 'lines'}"),
+        *(DiffLine("same", text) for text in same[len(same) - keep_tail :]),
+    ]
 
 
 def diff_versions(old: GuideVersion, new: GuideVersion) -> list[FieldDiff]:
@@ -286,7 +303,7 @@ def diff_versions(old: GuideVersion, new: GuideVersion) -> list[FieldDiff]:
         matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
         for tag, a1, a2, b1, b2 in matcher.get_opcodes():
             if tag == "equal":
-                lines += [DiffLine("same", text) for text in before[a1:a2]]
+                lines += _folded(before[a1:a2], first=a1 == 0, last=a2 == len(before))
                 continue
             lines += [DiffLine("removed", text) for text in before[a1:a2]]
             lines += [DiffLine("added", text) for text in after[b1:b2]]

@@ -226,3 +226,19 @@ def test_nul_characters_and_missing_fields_never_cause_an_error(officer_client):
     )
     assert response.status_code == 400
     assert "Enter a title" in response.get_data(as_text=True)
+
+
+def test_long_unchanged_runs_are_folded_in_a_comparison(app):
+    from localoffer.guide_admin.service import diff_versions
+    from localoffer.models import GuideVersion
+
+    lines = [f"Line {n}" for n in range(1, 21)]
+    old = GuideVersion(title="T", summary="S", body="\n".join(lines))
+    changed = [*lines]
+    changed[9] = "Line ten, rewritten"
+    new = GuideVersion(title="T", summary="S", body="\n".join(changed))
+    body = diff_versions(old, new)[2].lines
+    kinds = [line.kind for line in body]
+    assert kinds == ["skipped", "same", "same", "removed", "added", "same", "same", "skipped"]
+    assert body[0].text == "7 unchanged lines" and body[-1].text == "8 unchanged lines"
+    assert [line.text for line in body if line.kind == "added"] == ["Line ten, rewritten"]
