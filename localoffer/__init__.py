@@ -39,6 +39,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from localoffer.directory import bp as directory_bp
     from localoffer.feedback import bp as feedback_bp
     from localoffer.glossary import bp as glossary_bp
+    from localoffer.guide_admin import bp as guide_admin_bp
+    from localoffer.guides import bp as guides_bp
     from localoffer.manage import bp as manage_bp
     from localoffer.moderation import bp as moderation_bp
     from localoffer.ops import bp as ops_bp
@@ -46,6 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from localoffer.provider import bp as provider_bp
     from localoffer.reviews import bp as reviews_bp
     from localoffer.shortlist import bp as shortlist_bp
+    from localoffer.site_search import bp as site_search_bp
     from localoffer.young_people import bp as young_people_bp
 
     app.register_blueprint(pages_bp)
@@ -62,6 +65,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(reviews_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(guides_bp)
+    app.register_blueprint(guide_admin_bp)
+    app.register_blueprint(site_search_bp)
     login_manager.user_loader(load_session_user)
 
     proxies = app.config["TRUSTED_PROXY_COUNT"]
@@ -79,6 +85,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from localoffer.search import engine as search_engine
 
     search_engine.init_app(app)
+    from localoffer.guides import index as guide_index
+
+    guide_index.init_app(app)
 
     from localoffer.seeding.cli import seed_command
 

@@ -7,7 +7,17 @@ from datetime import UTC, datetime
 
 from localoffer.auth.passwords import hash_password
 from localoffer.extensions import db
-from localoffer.models import Organization, Role, Service, User
+from localoffer.models import (
+    GuideAudience,
+    GuidePage,
+    GuideSection,
+    GuideStatus,
+    GuideVersion,
+    Organization,
+    Role,
+    Service,
+    User,
+)
 
 _numbers = itertools.count(1)
 
@@ -82,6 +92,47 @@ def review(author: User | None = None, template=None, answers: dict | None = Non
     )
     for key, value in (answers or {}).items():
         record.answers.append(ReviewAnswer(question_key=key, value=value))
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def guide_section(**values) -> GuideSection:
+    n = next(_numbers)
+    fields = {"slug": f"section-{n}", "name": f"Section {n}"}
+    fields.update(values)
+    record = GuideSection(**fields)
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def guide(
+    versions: int = 1,
+    published: bool = True,
+    section: GuideSection | None = None,
+    audience: GuideAudience = GuideAudience.FAMILIES,
+    title: str | None = None,
+    body: str = "What families need to know.",
+    **values,
+) -> GuidePage:
+    """A guide with ``versions`` versions ("... version 1", ...); the latest published if asked."""
+    n = next(_numbers)
+    fields = {"slug": f"guide-{n}", "owner_team": "Local Offer Team"}
+    fields.update(values)
+    record = GuidePage(section=section or guide_section(), audience=audience, **fields)
+    for number in range(1, versions + 1):
+        record.versions.append(
+            GuideVersion(
+                number=number,
+                title=title or f"Guide {n} version {number}",
+                summary=f"Summary of guide {n}, version {number}.",
+                body=f"{body}\n\nVersion {number}.\n",
+            )
+        )
+    if published:
+        record.status = GuideStatus.PUBLISHED
+        record.published_number = versions
     db.session.add(record)
     db.session.flush()
     return record

@@ -52,7 +52,8 @@ def test_security_headers_on_every_page(app, client):
 
 def test_home_offers_search_and_every_way_to_browse(pages):
     page = pages.get("/")
-    assert any(form["action"] == "/services" and "q" in form["inputs"] for form in page.forms)
+    # The home page's box searches guides and services together (/search).
+    assert any(form["action"] == "/search" and "q" in form["inputs"] for form in page.forms)
     needs = db.session.scalars(
         select(TaxonomyTerm).where(TaxonomyTerm.parent_id.is_(None)).join(TaxonomyTerm.taxonomy)
     ).all()

@@ -24,6 +24,15 @@ from localoffer.models.directory import (
     service_taxonomy_term,
 )
 from localoffer.models.feedback import PageFeedback
+from localoffer.models.guides import (
+    GuideAudience,
+    GuidePage,
+    GuideSection,
+    GuideStatus,
+    GuideVersion,
+    guide_related_service,
+    guide_taxonomy_term,
+)
 from localoffer.models.listings import ChangeKind, ChangeRequest, ChangeStatus
 from localoffer.models.reviews import (
     Exercise,
@@ -47,6 +56,11 @@ __all__ = [
     "Eligibility",
     "Exercise",
     "GlossaryTerm",
+    "GuideAudience",
+    "GuidePage",
+    "GuideSection",
+    "GuideStatus",
+    "GuideVersion",
     "Invitation",
     "Language",
     "Location",
@@ -71,5 +85,7 @@ __all__ = [
     "TaxonomyTerm",
     "Theme",
     "User",
+    "guide_related_service",
+    "guide_taxonomy_term",
     "service_taxonomy_term",
 ]

@@ -530,7 +530,10 @@ def _load_reviews_data(seed_dir: Path, report: SeedReport) -> None:
 
 
 def seed_all(seed_dir: Path) -> SeedReport:
-    """Load vocabularies, glossary and the demo area in one transaction; roll back on any error."""
+    """Load vocabularies, glossary, the demo area and its guides in one transaction; roll back
+    on any error."""
+    from localoffer.seeding.guides import load_guides
+
     report = SeedReport()
     try:
         load_vocabularies(seed_dir / "vocabularies.yaml", report)
@@ -538,6 +541,8 @@ def seed_all(seed_dir: Path) -> SeedReport:
         db.session.flush()
         load_area(seed_dir / "area", report)
         _load_reviews_data(seed_dir, report)
+        db.session.flush()
+        load_guides(seed_dir / "guides", report)
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -6,6 +6,7 @@ from flask import abort, render_template
 
 from localoffer.directory.service import services_with_term, term_counts
 from localoffer.directory.vocabulary import load_vocabularies
+from localoffer.guides.service import young_people_guides
 from localoffer.young_people import bp
 from localoffer.young_people.themes import THEME_INTROS
 
@@ -18,6 +19,7 @@ def index():
         themes=vocabulary.top_level,
         intros=THEME_INTROS,
         counts=term_counts("pfa-theme"),
+        guides=young_people_guides(),
     )
 
 

@@ -140,6 +140,19 @@ MATRIX = {
     "api.taxonomy": NOT_FOUND,
     "api.taxonomy_terms": PUBLIC,
     "api.taxonomy_term": NOT_FOUND,
+    "guides.index": PUBLIC,
+    "guides.guide": PUBLIC,
+    "guides.guide_pdf": PUBLIC,
+    "site_search.results": PUBLIC,
+    "guide_admin.index": STAFF,
+    "guide_admin.new": STAFF,
+    "guide_admin.edit": STAFF,
+    "guide_admin.preview": STAFF,
+    "guide_admin.versions": STAFF,
+    "guide_admin.publish": STAFF_ACTION,
+    "guide_admin.unpublish": STAFF_ACTION,
+    "guide_admin.reviewed": STAFF_ACTION,
+    "guide_admin.restore": STAFF_ACTION,
 }
 
 
@@ -157,6 +170,9 @@ def world(app):
         select(Service).where(Service.status == ServiceStatus.ACTIVE).order_by(Service.id)
     ).first()
     target = factories.user(Role.VOLUNTEER)
+    guide = factories.guide(versions=2, published=True)
+    # A second guide for the public pages, which the officers' POSTs (unpublish) do not touch.
+    public_guide = factories.guide(published=True)
     people = {role.value: factories.user(role) for role in Role}
     managed = factories.service()
     location = db.session.scalars(select(Location).order_by(Location.id)).first()
@@ -195,6 +211,9 @@ def world(app):
             "service_at_location_id": "not-a-real-id",
             "taxonomy_id": "not-a-real-id",
             "taxonomy_term_id": "not-a-real-id",
+            "guide_slug": public_guide.slug,
+            "guide_id": guide.id,
+            "number": 1,
         },
         "form": {"service_id": service.id, "role": Role.VOLUNTEER.value, "organization_id": ""},
         "people": people,

@@ -90,6 +90,22 @@ PAGE_TYPES = [
     ),
     PageType("young people", lambda demo: "/young-people", shows="main .lo-browse-grid"),
     PageType("young people's theme", lambda demo: demo.theme),
+    PageType("guides contents", lambda demo: "/guides", shows="main .lo-guide-list"),
+    PageType(
+        "guide with table and details",
+        lambda demo: "/guides/ehc-needs-assessment",
+        shows="main details.govuk-details",
+    ),
+    PageType(
+        "young people's guide",
+        lambda demo: "/guides/yp-after-year-11",
+        shows="#family-version",
+    ),
+    PageType(
+        "search over guides and services",
+        lambda demo: f"/search?q={QUERY}",
+        shows="#guide-results",
+    ),
     PageType("accessibility statement", lambda demo: "/accessibility"),
     PageType("privacy notice", lambda demo: "/privacy"),
     PageType("page not found", lambda demo: "/no-such-page", status=404),

@@ -1,5 +1,6 @@
-"""A family's journey in real Chromium: home → search → filter by age and need → a service →
-save it to the shortlist → the print view. With a mouse, without JavaScript, and by keyboard.
+"""A family's journey in real Chromium: home → search (guides and services) → all services →
+filter by age and need → a service → save it to the shortlist → the print view. With a mouse,
+without JavaScript, and by keyboard.
 
 Services are picked from what the demo area shows (the first result, the busiest need), never by
 name, so the journeys keep working as the demo data grows.
@@ -67,6 +68,11 @@ def test_family_finds_saves_and_prints_a_service(new_context, recorder, javascri
     # Search in their own words.
     page.get_by_label("Search for services").fill(QUERY)
     page.locator("form[role=search]").get_by_role("button", name="Search").click()
+    # The home page's box answers with guides and services; "See all" opens the directory.
+    page.wait_for_url(re.compile(rf"/search\?q={QUERY}"))
+    recorder.step(page, "guides and services")
+    expect(page.locator("#service-results li.lo-result").first).to_be_visible()
+    page.locator("a#all-services").click()
     page.wait_for_url(re.compile(rf"/services\?(.*&)?q={QUERY}"))
     recorder.step(page, "search results")
     expect(page.locator("h1")).to_contain_text(QUERY)
@@ -170,6 +176,8 @@ def test_family_journey_by_keyboard_only(new_context, recorder):
     # Search.
     keys.tab_to("input#q")
     page.keyboard.type(QUERY)
+    follow(rf"/search\?q={QUERY}", "guides and services")
+    keys.tab_to("a#all-services")
     follow(rf"/services\?(.*&)?q={QUERY}", "search results")
     assert result_total(page) > 0
 

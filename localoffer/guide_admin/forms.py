@@ -1,0 +1,192 @@
+"""Forms for writing guides, with GOV.UK error wording."""
+
+from __future__ import annotations
+
+import re
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from localoffer.models import GuideAudience
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_BODY = 50_000
+
+
+def _without_nul(value):
+    # PostgreSQL text cannot hold NUL characters; nobody means to type them.
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+def _slug_check(form, field) -> None:
+    if field.data and not SLUG.match(field.data):
+        raise ValidationError(
+            "Web address must only include lower-case letters, numbers and hyphens, "
+            "like ehc-needs-assessment"
+        )
+
+
+class GovDateField(DateField):
+    """A day, month and year in three boxes; a date that does not exist gets GOV.UK wording."""
+
+    def process_formdata(self, valuelist) -> None:
+        if len(valuelist) != 3:
+            # The widget shows three boxes again whatever arrived: never fail to re-render.
+            valuelist = self.raw_data = ([*valuelist, "", "", ""])[:3] if valuelist else []
+            if not valuelist:
+                self.raw_data = ["", "", ""]
+                self.data = None
+                return
+        if not "".join(valuelist).strip():
+            self.data = None
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(f"{self.label.text} must be a real date") from error
+
+
+class GuideForm(FlaskForm):
+    """A guide's words and details; saving always adds a new version."""
+
+    slug = StringField(
+        "Web address",
+        filters=[_without_nul],
+        description="The end of the guide's address: /guides/ followed by this. "
+        "It cannot be changed later.",
+        widget=GovTextInput(),
+        validators=[
+            DataRequired("Enter the web address"),
+            Length(max=120, message="Web address must be 120 characters or fewer"),
+            _slug_check,
+        ],
+    )
+    title = StringField(
+        "Title",
+        filters=[_without_nul],
+        widget=GovTextInput(),
+        validators=[
+            DataRequired("Enter a title"),
+            Length(max=200, message="Title must be 200 characters or fewer"),
+        ],
+    )
+    summary = TextAreaField(
+        "Summary",
+        filters=[_without_nul],
+        description="One or two sentences, shown under the title and in search results.",
+        widget=GovTextArea(),
+        validators=[
+            DataRequired("Enter a summary"),
+            Length(max=600, message="Summary must be 600 characters or fewer"),
+        ],
+    )
+    body = TextAreaField(
+        "Guide",
+        filters=[_without_nul],
+        description="Markdown: ## for a heading, - for a list, [words](address) for a link, "
+        "| for table columns, and <details><summary>Question</summary> answer </details> "
+        "for a question and answer.",
+        widget=GovTextArea(),
+        validators=[
+            DataRequired("Enter the guide"),
+            Length(max=MAX_BODY, message=f"The guide must be {MAX_BODY:,} characters or fewer"),
+        ],
+    )
+    section_id = SelectField("Section", widget=GovSelect(), validate_choice=True)
+    audience = RadioField(
+        "Written for",
+        choices=[(a.value, a.label) for a in GuideAudience],
+        widget=GovRadioInput(),
+        validators=[DataRequired("Select who the guide is written for")],
+    )
+    young_people_version_id = SelectField(
+        "Young people's version",
+        description="A guide written for young people aged 14 to 25 on the same subject. "
+        "Each page links to the other.",
+        widget=GovSelect(),
+        validate_choice=True,
+    )
+    owner_team = StringField(
+        "Owner team",
+        filters=[_without_nul],
+        description="The team that keeps this guide right.",
+        widget=GovTextInput(),
+        validators=[
+            DataRequired("Enter the owner team"),
+            Length(max=200, message="Owner team must be 200 characters or fewer"),
+        ],
+    )
+    review_due_on = GovDateField(
+        "Review due",
+        description="For example, 27 3 2027.",
+        format="%d %m %Y",
+        widget=GovDateInput(),
+        validators=[Optional()],
+    )
+    term_ids = SelectMultipleField(
+        "Areas of need and types of help",
+        description="Used to suggest services on the guide and to find it in search.",
+        widget=GovCheckboxesInput(),
+        coerce=str,
+    )
+    related_service_ids = SelectMultipleField(
+        "Related services", widget=GovCheckboxesInput(), coerce=str
+    )
+    note = StringField(
+        "What did you change? (optional)",
+        filters=[_without_nul],
+        widget=GovTextInput(),
+        validators=[Length(max=300, message="What you changed must be 300 characters or fewer")],
+    )
+    based_on = HiddenField()
+    submit = SubmitField("Save draft", widget=GovSubmitInput())
+
+    def __init__(self, sections, young_people_guides, terms, services, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.section_id.choices = [("", "Select a section")] + sections
+        self.young_people_version_id.choices = [("", "None")] + young_people_guides
+        self.term_ids.choices = terms
+        self.related_service_ids.choices = services
+
+    def validate_section_id(self, field) -> None:
+        if not field.data:
+            raise ValidationError("Select a section")
+
+    def validate_young_people_version_id(self, field) -> None:
+        if field.data and self.audience.data == GuideAudience.YOUNG_PEOPLE.value:
+            raise ValidationError(
+                "A guide for young people cannot have a young people's version. Select None"
+            )
+
+
+class ConfirmForm(FlaskForm):
+    """A button-only POST form (publish, unpublish, restore, reviewed): CSRF is its only field."""
+
+
+class CompareForm(FlaskForm):
+    """Which two versions to compare; sent by GET, so no CSRF."""
+
+    class Meta:
+        csrf = False
+
+    old = SelectField("Compare version", widget=GovSelect(), coerce=int, validate_choice=True)
+    new = SelectField("with version", widget=GovSelect(), coerce=int, validate_choice=True)
