@@ -98,6 +98,18 @@ class DayMonthYearField(DateField):
             raise ValueError(DATE_FORMAT) from error
 
 
+def _email_field() -> StringField:
+    return StringField(
+        "Email address (optional)",
+        widget=GovTextInput(),
+        validators=[
+            Optional(),
+            Email(EMAIL_ADDRESS, check_deliverability=False),
+            Length(max=254, message=EMAIL_ADDRESS),
+        ],
+    )
+
+
 def _age_field(label: str) -> IntegerField:
     return IntegerField(
         label,
@@ -223,15 +235,7 @@ class ServiceForm(FlaskForm):
         validators=[Optional(), Length(max=5000)],
     )
     url = _url_field("Website (optional)")
-    email = StringField(
-        "Email address (optional)",
-        widget=GovTextInput(),
-        validators=[
-            Optional(),
-            Email(EMAIL_ADDRESS, check_deliverability=False),
-            Length(max=254, message=EMAIL_ADDRESS),
-        ],
-    )
+    email = _email_field()
     contact_name = StringField(
         "Contact name or team (optional)",
         widget=GovTextInput(),
@@ -408,15 +412,7 @@ class OrganizationForm(FlaskForm):
         validators=[Optional(), Length(max=5000)],
     )
     website = _url_field("Website (optional)")
-    email = StringField(
-        "Email address (optional)",
-        widget=GovTextInput(),
-        validators=[
-            Optional(),
-            Email(EMAIL_ADDRESS, check_deliverability=False),
-            Length(max=254, message=EMAIL_ADDRESS),
-        ],
-    )
+    email = _email_field()
     phone = StringField(
         "Phone number (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=40)]
     )

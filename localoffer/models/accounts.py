@@ -10,7 +10,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -18,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from localoffer.models.base import Base, TimestampMixin
+from localoffer.models.base import Base, TimestampMixin, value_enum
 from localoffer.models.directory import Organization
 
 
@@ -36,17 +35,6 @@ class Role(enum.StrEnum):
         return self.value.replace("_", " ").capitalize()
 
 
-def _role_column(name: str) -> Enum:
-    return Enum(
-        Role,
-        name=name,
-        native_enum=False,
-        length=20,
-        values_callable=lambda members: [m.value for m in members],
-        create_constraint=True,
-    )
-
-
 class User(UserMixin, TimestampMixin, Base):
     __tablename__ = "user_account"
 
@@ -55,7 +43,7 @@ class User(UserMixin, TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(200))
     # Empty until the person accepts their invitation and chooses a password.
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    role: Mapped[Role] = mapped_column(_role_column("user_role"))
+    role: Mapped[Role] = mapped_column(value_enum(Role, "user_role"))
     organization_id: Mapped[int | None] = mapped_column(
         ForeignKey("organization.id", ondelete="RESTRICT"), index=True
     )
@@ -89,7 +77,7 @@ class Invitation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
-    role: Mapped[Role] = mapped_column(_role_column("invitation_role"))
+    role: Mapped[Role] = mapped_column(value_enum(Role, "invitation_role"))
     organization_id: Mapped[int | None] = mapped_column(
         ForeignKey("organization.id", ondelete="RESTRICT"), index=True
     )

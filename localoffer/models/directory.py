@@ -18,7 +18,6 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
-    Enum,
     Float,
     ForeignKey,
     Integer,
@@ -31,7 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from localoffer.models.base import Base, TimestampMixin, UuidMixin
+from localoffer.models.base import Base, TimestampMixin, UuidMixin, value_enum
 
 SLUG_LENGTH = 120
 
@@ -124,14 +123,7 @@ class Service(UuidMixin, TimestampMixin, Base):
     url: Mapped[str | None] = mapped_column(String(500))
     email: Mapped[str | None] = mapped_column(String(254))
     status: Mapped[ServiceStatus] = mapped_column(
-        Enum(
-            ServiceStatus,
-            name="service_status",
-            native_enum=False,
-            length=20,
-            values_callable=lambda members: [m.value for m in members],
-            create_constraint=True,
-        ),
+        value_enum(ServiceStatus, "service_status"),
         default=ServiceStatus.ACTIVE,
     )
     visible_from: Mapped[date | None] = mapped_column(Date)

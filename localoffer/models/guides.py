@@ -15,7 +15,6 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -28,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from localoffer.models.accounts import User
-from localoffer.models.base import Base, TimestampMixin
+from localoffer.models.base import Base, TimestampMixin, value_enum
 from localoffer.models.directory import SLUG_LENGTH, Service, TaxonomyTerm
 
 
@@ -53,17 +52,6 @@ class GuideAudience(enum.StrEnum):
     @property
     def label(self) -> str:
         return "Parents and carers" if self is GuideAudience.FAMILIES else "Young people (14 to 25)"
-
-
-def _enum(kind: type[enum.Enum], name: str) -> Enum:
-    return Enum(
-        kind,
-        name=name,
-        native_enum=False,
-        length=20,
-        values_callable=lambda members: [m.value for m in members],
-        create_constraint=True,
-    )
 
 
 guide_related_service = Table(
@@ -145,10 +133,10 @@ class GuidePage(TimestampMixin, Base):
         ForeignKey("guide_section.id", ondelete="RESTRICT"), index=True
     )
     audience: Mapped[GuideAudience] = mapped_column(
-        _enum(GuideAudience, "guide_audience"), default=GuideAudience.FAMILIES
+        value_enum(GuideAudience, "guide_audience"), default=GuideAudience.FAMILIES
     )
     status: Mapped[GuideStatus] = mapped_column(
-        _enum(GuideStatus, "guide_status"), default=GuideStatus.DRAFT
+        value_enum(GuideStatus, "guide_status"), default=GuideStatus.DRAFT
     )
     # The number of the version families see; None until the guide is first published.
     published_number: Mapped[int | None] = mapped_column(Integer)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, Enum, ForeignKey, Integer, Text, func
+from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Integer, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from localoffer.models.accounts import User
-from localoffer.models.base import Base
+from localoffer.models.base import Base, value_enum
 from localoffer.models.directory import Organization, Service
 
 
@@ -33,17 +33,6 @@ class ChangeStatus(enum.StrEnum):
         return self.value.capitalize()
 
 
-def _enum(kind: type[enum.StrEnum], name: str) -> Enum:
-    return Enum(
-        kind,
-        name=name,
-        native_enum=False,
-        length=20,
-        values_callable=lambda members: [m.value for m in members],
-        create_constraint=True,
-    )
-
-
 class ChangeRequest(Base):
     """A provider's proposal. It never touches the public listing until an officer approves it.
 
@@ -55,9 +44,9 @@ class ChangeRequest(Base):
     __tablename__ = "change_request"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[ChangeKind] = mapped_column(_enum(ChangeKind, "change_kind"))
+    kind: Mapped[ChangeKind] = mapped_column(value_enum(ChangeKind, "change_kind"))
     status: Mapped[ChangeStatus] = mapped_column(
-        _enum(ChangeStatus, "change_status"), default=ChangeStatus.PENDING, index=True
+        value_enum(ChangeStatus, "change_status"), default=ChangeStatus.PENDING, index=True
     )
     organization_id: Mapped[int] = mapped_column(
         ForeignKey("organization.id", ondelete="CASCADE"), index=True

@@ -16,7 +16,6 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -28,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from localoffer.models.accounts import User
-from localoffer.models.base import Base, TimestampMixin
+from localoffer.models.base import Base, TimestampMixin, value_enum
 from localoffer.models.directory import Service
 
 
@@ -154,17 +153,6 @@ class Exercise(TimestampMixin, Base):
     __table_args__ = (CheckConstraint("title <> ''", name="title_not_empty"),)
 
 
-def _status_column() -> Enum:
-    return Enum(
-        ReviewStatus,
-        name="review_status",
-        native_enum=False,
-        length=20,
-        values_callable=lambda members: [m.value for m in members],
-        create_constraint=True,
-    )
-
-
 class Review(TimestampMixin, Base):
     """One person's answers to one template version, about a service, a page or the site."""
 
@@ -188,7 +176,7 @@ class Review(TimestampMixin, Base):
     # A page of the site the review is about (a path such as /services), when not a service.
     page_path: Mapped[str | None] = mapped_column(String(500))
     status: Mapped[ReviewStatus] = mapped_column(
-        _status_column(), default=ReviewStatus.DRAFT, index=True
+        value_enum(ReviewStatus, "review_status"), default=ReviewStatus.DRAFT, index=True
     )
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     moderated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
