@@ -20,7 +20,19 @@ def _post(client, **data):
 
 
 def test_every_public_page_offers_the_form_without_javascript(client):
-    for url in ("/", "/services", "/glossary", "/young-people"):
+    from localoffer.models import GuidePage, GuideStatus
+
+    guide = db.session.scalars(
+        select(GuidePage).where(GuidePage.status == GuideStatus.PUBLISHED).order_by(GuidePage.id)
+    ).first()
+    for url in (
+        "/",
+        "/services",
+        "/glossary",
+        "/young-people",
+        "/guides",
+        f"/guides/{guide.slug}",
+    ):
         html = client.get(url).get_data(as_text=True)
         page = parse(html)
         form = next(f for f in page.forms if f["action"] == "/feedback")
