@@ -304,10 +304,62 @@ HOSTILE = {
 }
 
 
+PAYLOADS = [
+    '<script>alert("n")</script>',
+    '<img src=x onerror="alert(1)">',
+    "[a](javascript:alert(2))",
+    '<a href="javascript:alert(3)" onclick="x()">go</a>',
+    '"><svg onload=alert(4)>',
+    "<iframe src=//evil></iframe>",
+]
+# Fields whose format is checked (web and email addresses, numbers, choices) refuse markup anyway.
+FORMAT_CHECKED = {
+    "url",
+    "email",
+    "sen_information_report_url",
+    "min_age",
+    "max_age",
+    "visible_from",
+    "visible_to",
+}
+
+
+def _every_text_field(client) -> dict:
+    """Every free-text box of the listing form, each given a different hostile payload."""
+    html = client.get("/manage/services/new").get_data(as_text=True)
+    tags = re.findall(r"<textarea[^>]*>|<input[^>]*>", html)
+    texts = []
+    for tag in tags:
+        name = re.search(r'name="([^"]+)"', tag)
+        kind = re.search(r'type="([^"]+)"', tag)
+        if not name or name.group(1) in FORMAT_CHECKED | {"csrf_token", "version"}:
+            continue
+        if name.group(1).startswith("schedules-") or name.group(1) in texts:
+            continue
+        if tag.startswith("<textarea") or (kind and kind.group(1) in ("text", "tel")):
+            texts.append(name.group(1))
+    hostile = {name: "Club " + PAYLOADS[i % len(PAYLOADS)] for i, name in enumerate(texts)}
+    hostile.update(
+        {
+            "schedules-0-days": ["MO"],
+            "schedules-0-opens_at": "9am",
+            "schedules-0-closes_at": "5pm",
+            "schedules-0-description": PAYLOADS[1],
+        }
+    )
+    assert {"name", "description", "how_to_access", "phone", "send_staff_training"} <= set(hostile)
+    return hostile
+
+
 def test_stored_script_in_any_text_field_is_neutralised_everywhere(officer_client):
     client = officer_client
-    client.post("/manage/services/new", data=_new_listing_data(client, **HOSTILE))
+    hostile = _every_text_field(client)
+    response = client.post("/manage/services/new", data=_new_listing_data(client, **hostile))
+    assert response.status_code == 302, re.findall(
+        r'href="#[^"]+">([^<]+)<', response.get_data(as_text=True)
+    )
     service = db.session.scalar(select(Service).where(Service.name.like("Club%")))
+    assert service.schedules[0].description == PAYLOADS[1]  # stored as typed, escaped when shown
     client.post(f"/manage/services/{service.id}/publish", data={"csrf_token": csrf_token(client)})
     pages = [
         client.application.test_client().get(f"/services/{service.id}"),

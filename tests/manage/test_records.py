@@ -97,7 +97,7 @@ def test_a_location_checks_the_postcode_and_keeps_accessibility_lines(empty_app)
     assert location.public_address_lines == ["Portsmouth", "PO4"]
 
 
-def test_organisation_names_are_escaped_on_every_page(fresh_seeded_app):
+def test_organisation_and_location_text_is_escaped_on_every_page(fresh_seeded_app):
     client = _officer(fresh_seeded_app)
     service = db.session.scalars(select(Service).order_by(Service.id)).first()
     organisation = service.organization
@@ -110,8 +110,29 @@ def test_organisation_names_are_escaped_on_every_page(fresh_seeded_app):
             "description": "[x](javascript:alert(1))",
         },
     )
+    location = next(
+        sal.location for sal in service.service_at_locations if not sal.location.mask_address
+    )
+    response = client.post(
+        f"/manage/locations/{location.id}",
+        data={
+            "csrf_token": csrf_token(client),
+            "version": str(location.version),
+            "name": '<script>alert("place")</script>Hall',
+            "address_1": '"><svg onload=alert(5)>',
+            "city": "<iframe src=//x></iframe>Portsmouth",
+            "postcode": location.postcode,
+            "description": '<a href="javascript:alert(6)">map</a>',
+            "accessibility": '<img src=x onerror="alert(7)">\nStep-free',
+        },
+    )
+    assert response.status_code == 302
     for response in (
         fresh_seeded_app.test_client().get(f"/services/{service.id}"),
+        fresh_seeded_app.test_client().get("/services?q=Hall"),
+        client.get("/manage/locations"),
+        client.get(f"/manage/locations/{location.id}"),
+        client.get(f"/manage/locations/{location.id}/history"),
         client.get("/manage/organisations"),
         client.get(f"/manage/organisations/{organisation.id}/history"),
         client.get(f"/manage/services/{service.id}"),
