@@ -17,17 +17,54 @@ def _read(path: Path):
         return yaml.safe_load(handle)
 
 
+def _values(spec) -> dict:
+    return {
+        "title": spec.title,
+        "audience": spec.audience,
+        "target": spec.target,
+        "introduction": spec.introduction,
+        "questions": questions_to_json(spec.questions),
+    }
+
+
+def template_versions() -> dict[str, list[ReviewTemplate]]:
+    """Every template's versions, newest first, by slug."""
+    by_slug: dict[str, list[ReviewTemplate]] = {}
+    query = select(ReviewTemplate).order_by(ReviewTemplate.slug, ReviewTemplate.version.desc())
+    for template in db.session.scalars(query):
+        by_slug.setdefault(template.slug, []).append(template)
+    return by_slug
+
+
+def add_template_version(source: str) -> ReviewTemplate:
+    """A new version from YAML text (the format of ``seed/review_templates``), checked first.
+
+    It must be the next version of an existing template, or version 1 of a new one; loaded
+    versions never change, so reviews keep the questions they answered.
+    """
+    try:
+        data = yaml.safe_load(source)
+    except yaml.YAMLError as error:
+        raise TemplateError(f"This is not valid YAML: {error}") from error
+    spec = parse_template(data, "The template")
+    versions = template_versions().get(spec.slug, [])
+    expected = versions[0].version + 1 if versions else 1
+    if spec.version != expected:
+        raise TemplateError(
+            f"The template: {spec.slug} needs version {expected} "
+            f"(versions already loaded: {', '.join(str(t.version) for t in versions) or 'none'})"
+        )
+    template = ReviewTemplate(slug=spec.slug, version=spec.version, **_values(spec))
+    db.session.add(template)
+    db.session.flush()
+    return template
+
+
 def load_review_templates(folder: Path, report) -> None:
     """Add each template version in ``folder`` not yet loaded; refuse a changed loaded version."""
     for path in sorted(folder.glob("*.yaml")):
         spec = parse_template(_read(path), path.name)
-        values = {
-            "title": spec.title,
-            "audience": spec.audience,
-            "target": spec.target,
-            "introduction": spec.introduction,
-            "questions": questions_to_json(spec.questions),
-        }
+        values = _values(spec)
         existing = db.session.scalar(
             select(ReviewTemplate).filter_by(slug=spec.slug, version=spec.version)
         )

@@ -129,6 +129,8 @@ MATRIX = {
     "moderation.service_reviews": STAFF,
     "moderation.toggle_exercise": {**STAFF, "officer": 303, "admin": 303},
     "moderation.themes": STAFF,
+    "moderation.review_templates": STAFF,
+    "moderation.new_template_version": {**STAFF, "officer": 403},
     # The Open Referral UK API (tests/api); ids here are not real, so single records are 404.
     "api.root": PUBLIC,
     "api.openapi": PUBLIC,
