@@ -155,13 +155,13 @@ def open_page(page, page_type: PageType, demo) -> None:
         expect(page.locator(page_type.absent)).to_have_count(0)
 
 
-@pytest.mark.parametrize("page_type", PAGE_TYPES, ids=IDS)
 def context_options(request, page_type: PageType, **options) -> dict:
     if page_type.staff:
         options["storage_state"] = request.getfixturevalue("staff_state")
     return options
 
 
+@pytest.mark.parametrize("page_type", PAGE_TYPES, ids=IDS)
 def test_no_axe_violations(request, new_context, demo, page_type):
     page = new_context(**context_options(request, page_type, bypass_csp=True)).new_page()
     open_page(page, page_type, demo)
