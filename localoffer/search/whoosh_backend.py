@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 from whoosh import index as whoosh_index
@@ -397,13 +398,14 @@ def _stem(word: str) -> str:
     return stem(word)
 
 
-def _matched_spans(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
-    """Where words of ``text`` analyse to one of ``terms``, as the stemming analyser would."""
-    return [
+def _matched_spans(text: str, terms: frozenset[str]) -> Iterator[tuple[int, int]]:
+    """Where words of ``text`` analyse to one of ``terms``, as the stemming analyser would;
+    lazily, so a snippet stops reading at its end."""
+    return (
         match.span()
         for match in _TOKEN.finditer(text, 0, SNIPPET_SCAN)
         if _stem(match.group().lower()) in terms
-    ]
+    )
 
 
 def make_snippet(text: str, terms: frozenset[str]) -> str:
@@ -412,22 +414,23 @@ def make_snippet(text: str, terms: frozenset[str]) -> str:
     Whoosh's highlighter analyses every token through the whole filter chain, which cost more
     than the rest of a search; this scans with the same tokeniser and stemmer instead.
     """
-    spans = _matched_spans(text, terms) if text and terms else []
-    if not spans:
+    spans = _matched_spans(text, terms) if text and terms else iter(())
+    first_span = next(spans, None)
+    if first_span is None:
         if len(text) <= SNIPPET_CHARS:
             return html.escape(text)
         cut = text[:SNIPPET_CHARS]
         return html.escape(cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
-    first = spans[0][0]
+    first, first_end = first_span
     start = max(0, first - SNIPPET_LEAD)
     if start:
         start = text.find(" ", start, first) + 1 or first
     end = min(len(text), start + SNIPPET_CHARS)
     if end < len(text):
-        end = max(text.rfind(" ", spans[0][1], end), spans[0][1])
+        end = max(text.rfind(" ", first_end, end), first_end)
     parts = ["…" if start else ""]
     position = start
-    for low, high in spans:
+    for low, high in chain([first_span], spans):
         if high > end:
             break
         parts.append(html.escape(text[position:low]))
