@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import Select, and_, exists, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from localoffer.directory.vocabulary import FILTER_TAXONOMIES, load_vocabularies
 from localoffer.extensions import db
@@ -167,12 +167,14 @@ def term_counts(taxonomy_slug: str) -> dict[str, int]:
 
 
 def listing_options():
+    """Loader options for everything a results item shows, in five queries: each one-to-one
+    step (organisation, a term's vocabulary, a location) is joined into its parent's query."""
     return (
-        selectinload(Service.organization),
+        joinedload(Service.organization),
         selectinload(Service.eligibilities),
         selectinload(Service.cost_options),
-        selectinload(Service.taxonomy_terms).selectinload(TaxonomyTerm.taxonomy),
-        selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.location),
+        selectinload(Service.taxonomy_terms).joinedload(TaxonomyTerm.taxonomy),
+        selectinload(Service.service_at_locations).joinedload(ServiceAtLocation.location),
     )
 
 

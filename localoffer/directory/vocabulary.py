@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 from flask import g
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from localoffer.extensions import db
 from localoffer.models import Taxonomy, TaxonomyTerm
@@ -71,31 +71,74 @@ class Vocabulary:
         return out
 
 
-def load_vocabularies() -> dict[str, Vocabulary]:
-    """Every vocabulary with its terms, read once per request."""
-    if "vocabularies" in g:
-        return g.vocabularies
-    taxonomies = db.session.scalars(
-        select(Taxonomy).options(
-            selectinload(Taxonomy.terms).selectinload(TaxonomyTerm.parent),
+# The vocabularies last built in this process, with the rows they were built from.
+_cached: tuple[tuple, dict[str, Vocabulary]] | None = None
+_cache_lock = threading.Lock()
+
+
+def _rows() -> tuple:
+    """Every vocabulary's and term's row as plain tuples: cheap to read and to compare."""
+    taxonomies = db.session.execute(
+        select(Taxonomy.id, Taxonomy.slug, Taxonomy.name, Taxonomy.description).order_by(
+            Taxonomy.id
         )
     ).all()
+    terms = db.session.execute(
+        select(
+            TaxonomyTerm.id,
+            TaxonomyTerm.taxonomy_id,
+            TaxonomyTerm.parent_id,
+            TaxonomyTerm.slug,
+            TaxonomyTerm.name,
+            TaxonomyTerm.description,
+            TaxonomyTerm.position,
+        ).order_by(TaxonomyTerm.taxonomy_id, TaxonomyTerm.position, TaxonomyTerm.id)
+    ).all()
+    return tuple(map(tuple, taxonomies)), tuple(map(tuple, terms))
+
+
+def _build(rows: tuple) -> dict[str, Vocabulary]:
+    taxonomies, terms = rows
+    slugs = {term_id: slug for term_id, _, _, slug, *_ in terms}
+    by_taxonomy: dict[int, list[tuple]] = {}
+    for row in terms:
+        by_taxonomy.setdefault(row[1], []).append(row)
     vocabularies: dict[str, Vocabulary] = {}
-    for taxonomy in taxonomies:
-        vocabulary = Vocabulary(taxonomy.slug, taxonomy.name, taxonomy.description)
+    for taxonomy_id, taxonomy_slug, name, description in taxonomies:
+        vocabulary = Vocabulary(taxonomy_slug, name, description)
+        own = by_taxonomy.get(taxonomy_id, [])
         children: dict[str, list[str]] = {}
-        for term in taxonomy.terms:
-            if term.parent is not None:
-                children.setdefault(term.parent.slug, []).append(term.slug)
-        for term in taxonomy.terms:
-            vocabulary.terms[term.slug] = Term(
-                id=term.id,
-                slug=term.slug,
-                name=term.name,
-                description=term.description,
-                parent_slug=term.parent.slug if term.parent else None,
-                children=tuple(children.get(term.slug, ())),
+        for _, _, parent_id, slug, *_ in own:
+            if parent_id is not None:
+                children.setdefault(slugs[parent_id], []).append(slug)
+        for term_id, _, parent_id, slug, term_name, term_description, _ in own:
+            vocabulary.terms[slug] = Term(
+                id=term_id,
+                slug=slug,
+                name=term_name,
+                description=term_description,
+                parent_slug=slugs[parent_id] if parent_id is not None else None,
+                children=tuple(children.get(slug, ())),
             )
-        vocabularies[taxonomy.slug] = vocabulary
+        vocabularies[taxonomy_slug] = vocabulary
+    return vocabularies
+
+
+def load_vocabularies() -> dict[str, Vocabulary]:
+    """Every vocabulary with its terms, read once per request.
+
+    The rows are read as plain tuples on every request (one cheap query each for vocabularies
+    and terms) and the vocabularies are rebuilt only when the rows differ from those this
+    process last built from, so an officer's change shows at once in every worker. Callers
+    must not change what is returned: it is shared between requests.
+    """
+    global _cached
+    if "vocabularies" in g:
+        return g.vocabularies
+    rows = _rows()
+    with _cache_lock:
+        if _cached is None or _cached[0] != rows:
+            _cached = (rows, _build(rows))
+        vocabularies = _cached[1]
     g.vocabularies = vocabularies
     return vocabularies

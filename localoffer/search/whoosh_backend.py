@@ -11,7 +11,6 @@ posting through a tree of matchers, which was several times slower on 10,000 doc
 from __future__ import annotations
 
 import fcntl
-import heapq
 import html
 import math
 import os
@@ -20,13 +19,14 @@ import shutil
 import threading
 import time
 from array import array
-from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
@@ -164,6 +164,18 @@ def _members(mask: int) -> list[int]:
     return found
 
 
+def _bitset(flags: np.ndarray) -> int:
+    """An array of booleans over document numbers as a bitset."""
+    return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
+
+
+def _dense(mask: int, size: int) -> np.ndarray:
+    """A bitset as an array of ``size`` booleans, for scoring every document at once."""
+    data = mask.to_bytes(size // 8 + 1, "little")
+    bits = np.unpackbits(np.frombuffer(data, dtype=np.uint8), bitorder="little")
+    return bits[:size].view(bool)
+
+
 def _parse_ranges(stored: str) -> list[tuple[int, int]]:
     ranges = []
     for part in stored.split(";") if stored else ():
@@ -187,13 +199,8 @@ class _Leaf:
     """One term's postings in one field: a bitset, and ascending document numbers with scores."""
 
     mask: int
-    docnums: array
-    scores: array
-
-    def score_of(self, docnum: int) -> float:
-        at = bisect_left(self.docnums, docnum)
-        found = at < len(self.docnums) and self.docnums[at] == docnum
-        return self.scores[at] if found else 0.0
+    docnums: np.ndarray
+    scores: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -237,6 +244,7 @@ class _Snapshot:
                 )
         for position, (_, _, docnum) in enumerate(sorted(names)):
             self.rank[docnum] = position
+        self.rank_array = np.array(self.rank, dtype=np.int64)
         self.live = _mask((docnum for _, _, docnum in names), size)
         self.facets = self._facet_masks(reader)
         self.unbounded = self.live & ~_mask(ranges, size)
@@ -247,6 +255,7 @@ class _Snapshot:
                 by_age[age].append(docnum)
         self.ages = [_mask(docnums, size) | self.unbounded for docnums in by_age]
         self._distances: OrderedDict[tuple[float, float], dict[int, float]] = OrderedDict()
+        self._distance_arrays: OrderedDict[tuple[float, float], np.ndarray] = OrderedDict()
         self._leaves: OrderedDict[tuple[str, str], _Leaf] = OrderedDict()
         self._cached_postings = 0
 
@@ -256,14 +265,18 @@ class _Snapshot:
         if key in self._leaves:
             self._leaves.move_to_end(key)
             return self._leaves[key]
-        docnums, scores = array("l"), array("d")
+        docnums, scores = array("q"), array("d")
         if key in searcher.reader():
             matcher = searcher.postings(field, token)
             while matcher.is_active():
                 docnums.append(matcher.id())
                 scores.append(matcher.score())
                 matcher.next()
-        found = _Leaf(_mask(docnums, self.size) & self.live, docnums, scores)
+        found = _Leaf(
+            _mask(docnums, self.size) & self.live,
+            np.frombuffer(docnums, dtype=np.int64) if docnums else np.zeros(0, np.int64),
+            np.frombuffer(scores, dtype=np.float64) if scores else np.zeros(0, np.float64),
+        )
         self._leaves[key] = found
         self._cached_postings += len(docnums)
         while self._cached_postings > CACHED_POSTINGS and len(self._leaves) > 1:
@@ -317,10 +330,26 @@ class _Snapshot:
             self._distances.popitem(last=False)
         return found
 
+    def distance_array(self, near: tuple[float, float]) -> np.ndarray:
+        """``distances`` as an array over document numbers, infinite for documents without
+        points."""
+        key = (float(near[0]), float(near[1]))
+        if key in self._distance_arrays:
+            self._distance_arrays.move_to_end(key)
+            return self._distance_arrays[key]
+        found = self.distances(near)
+        miles = np.full(self.size, math.inf)
+        miles[np.fromiter(found.keys(), np.int64, len(found))] = np.fromiter(
+            found.values(), np.float64, len(found)
+        )
+        self._distance_arrays[key] = miles
+        if len(self._distance_arrays) > CACHED_PLACES:
+            self._distance_arrays.popitem(last=False)
+        return miles
+
     def within(self, near: tuple[float, float], miles: float) -> int:
         """Documents with a point no more than ``miles`` from ``near``."""
-        found = self.distances(near)
-        return _mask((docnum for docnum, d in found.items() if d <= miles), self.size)
+        return _bitset(self.distance_array(near) <= miles)
 
 
 class _TrackingStorage(FileStorage):
@@ -369,13 +398,14 @@ def _stem(word: str) -> str:
     return stem(word)
 
 
-def _matched_spans(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
-    """Where words of ``text`` analyse to one of ``terms``, as the stemming analyser would."""
-    return [
+def _matched_spans(text: str, terms: frozenset[str]) -> Iterator[tuple[int, int]]:
+    """Where words of ``text`` analyse to one of ``terms``, as the stemming analyser would;
+    lazily, so a snippet stops reading at its end."""
+    return (
         match.span()
         for match in _TOKEN.finditer(text, 0, SNIPPET_SCAN)
         if _stem(match.group().lower()) in terms
-    ]
+    )
 
 
 def make_snippet(text: str, terms: frozenset[str]) -> str:
@@ -384,22 +414,23 @@ def make_snippet(text: str, terms: frozenset[str]) -> str:
     Whoosh's highlighter analyses every token through the whole filter chain, which cost more
     than the rest of a search; this scans with the same tokeniser and stemmer instead.
     """
-    spans = _matched_spans(text, terms) if text and terms else []
-    if not spans:
+    spans = _matched_spans(text, terms) if text and terms else iter(())
+    first_span = next(spans, None)
+    if first_span is None:
         if len(text) <= SNIPPET_CHARS:
             return html.escape(text)
         cut = text[:SNIPPET_CHARS]
         return html.escape(cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
-    first = spans[0][0]
+    first, first_end = first_span
     start = max(0, first - SNIPPET_LEAD)
     if start:
         start = text.find(" ", start, first) + 1 or first
     end = min(len(text), start + SNIPPET_CHARS)
     if end < len(text):
-        end = max(text.rfind(" ", spans[0][1], end), spans[0][1])
+        end = max(text.rfind(" ", first_end, end), first_end)
     parts = ["…" if start else ""]
     position = start
-    for low, high in spans:
+    for low, high in chain([first_span], spans):
         if high > end:
             break
         parts.append(html.escape(text[position:low]))
@@ -453,44 +484,68 @@ def plan_query(parsed: ParsedQuery, snap: _Snapshot, searcher: Searcher) -> list
     return groups
 
 
-def relevance(groups: list[list[_Clause]], allowed: int) -> dict[int, float]:
-    """Scores of the ``allowed`` documents. Within a group, a phrase scores the sum over its
-    fields and the group scores its best phrase plus a share of the rest (so synonyms do not
-    simply add up); groups add up,
-    scaled by how many matched."""
-    allowed_set = set(_members(allowed))
-    totals: dict[int, float] = {}
-    matched: dict[int, int] = {}
+def relevance(
+    groups: list[list[_Clause]], allowed: int, size: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Scores of the ``allowed`` documents, as (document numbers, their scores). Within a
+    group, a phrase scores the sum over its fields and the group scores its best phrase plus a
+    share of the rest (so synonyms do not simply add up); groups add up, scaled by how many
+    matched. Documents that score nothing are left out.
+
+    Every document is scored at once in arrays over all document numbers, with the same
+    floating-point operations in the same order as scoring one document at a time would do,
+    so the scores (and so the order, ties included) do not depend on how they were computed.
+    """
+    allowed_dense = _dense(allowed, size)
+    totals = np.zeros(size)
+    matched = np.zeros(size, dtype=np.int64)
     for clauses in groups:
-        by_phrase: dict[int, dict[int, float]] = {}
+        by_phrase: dict[int, np.ndarray] = {}
         weights: dict[int, float] = {}
         for clause in clauses:
-            scores = by_phrase.setdefault(clause.phrase, {})
+            if clause.phrase not in by_phrase:
+                by_phrase[clause.phrase] = np.zeros(size)
+            scores = by_phrase[clause.phrase]
             weights[clause.phrase] = clause.weight
             if len(clause.leaves) == 1:
                 leaf = clause.leaves[0]
-                for docnum, score in zip(leaf.docnums, leaf.scores, strict=True):
-                    if docnum in allowed_set:
-                        scores[docnum] = scores.get(docnum, 0.0) + score * clause.boost
+                keep = allowed_dense[leaf.docnums]
+                scores[leaf.docnums[keep]] += leaf.scores[keep] * clause.boost
                 continue
-            for docnum in _members(clause.mask & allowed):
-                score = sum(leaf.score_of(docnum) for leaf in clause.leaves)
-                scores[docnum] = scores.get(docnum, 0.0) + score * clause.boost
-        best: dict[int, float] = {}
-        summed: dict[int, float] = {}
+            # Summed leaf by leaf from zero, as sum() would, then kept where every leaf matched.
+            summed_leaves = np.zeros(size)
+            for leaf in clause.leaves:
+                summed_leaves[leaf.docnums] += leaf.scores
+            both = _dense(clause.mask & allowed, size)
+            scores[both] += summed_leaves[both] * clause.boost
+        best = np.zeros(size)
+        summed = np.zeros(size)
         for phrase, scores in by_phrase.items():
-            for docnum, score in scores.items():
-                weighted = score * weights[phrase]
-                summed[docnum] = summed.get(docnum, 0.0) + weighted
-                if weighted > best.get(docnum, 0.0):
-                    best[docnum] = weighted
-        for docnum, score in best.items():
-            group_score = score + TIE_BREAKER * (summed[docnum] - score)
-            totals[docnum] = totals.get(docnum, 0.0) + group_score
-            matched[docnum] = matched.get(docnum, 0) + 1
+            weighted = scores * weights[phrase]
+            # Adding 0.0 where a phrase did not match leaves a sum unchanged.
+            summed += weighted
+            np.maximum(best, weighted, out=best)
+        scored = best > 0.0
+        group_score = best + TIE_BREAKER * (summed - best)
+        totals[scored] += group_score[scored]
+        matched += scored
     # More of the typed words matching ranks higher; partial matches still count.
-    scale = [(1 - COORDINATION) + COORDINATION * n / len(groups) for n in range(len(groups) + 1)]
-    return {docnum: score * scale[matched[docnum]] for docnum, score in totals.items()}
+    scale = np.array(
+        [(1 - COORDINATION) + COORDINATION * n / len(groups) for n in range(len(groups) + 1)]
+    )
+    docnums = np.flatnonzero(matched)
+    return docnums, totals[docnums] * scale[matched[docnums]]
+
+
+def top_by_score(docnums: np.ndarray, scores: np.ndarray, rank: np.ndarray, stop: int) -> list[int]:
+    """The first ``stop`` document numbers by score, highest first, ties by name."""
+    if len(docnums) > stop > 0:
+        # Only documents scoring at least the stop-th best score can be in the first ``stop``.
+        threshold = np.partition(scores, len(scores) - stop)[len(scores) - stop]
+        keep = scores >= threshold
+        docnums, scores = docnums[keep], scores[keep]
+    order = np.lexsort((rank[docnums], -scores))
+    return docnums[order[:stop]].tolist()
 
 
 def highlight_terms(parsed: ParsedQuery) -> frozenset[str]:
@@ -692,14 +747,18 @@ class WhooshBackend:
     ) -> list[int]:
         """The first ``stop`` matching document numbers in the requested order."""
         if sort == "distance" and near is not None:
-            known = snap.distances(near)
-            return heapq.nsmallest(
-                stop, _members(matching), key=lambda d: (known.get(d, math.inf), snap.rank[d])
-            )
+            docnums = np.flatnonzero(_dense(matching, snap.size))
+            # Nearest first (those without a location last), ties by name.
+            return top_by_score(docnums, -snap.distance_array(near)[docnums], snap.rank_array, stop)
         if sort != "name" and groups:
-            scores = relevance(groups, matching)
-            return heapq.nsmallest(stop, scores, key=lambda d: (-scores[d], snap.rank[d]))
-        return heapq.nsmallest(stop, _members(matching), key=snap.rank.__getitem__)
+            docnums, scores = relevance(groups, matching, snap.size)
+            return top_by_score(docnums, scores, snap.rank_array, stop)
+        docnums = np.flatnonzero(_dense(matching, snap.size))
+        ranks = snap.rank_array[docnums]
+        if len(docnums) > stop:
+            first = np.argpartition(ranks, stop - 1)[:stop]
+            docnums, ranks = docnums[first], ranks[first]
+        return docnums[np.argsort(ranks)].tolist()
 
     def _current(self) -> _View:
         """The searcher and snapshot for the index as it is now, reopened after any write."""
