@@ -50,6 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from localoffer.shortlist import bp as shortlist_bp
     from localoffer.site_search import bp as site_search_bp
     from localoffer.young_people import bp as young_people_bp
+    from localoffer.yousaid import bp as yousaid_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(directory_bp)
@@ -68,6 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(guides_bp)
     app.register_blueprint(guide_admin_bp)
     app.register_blueprint(site_search_bp)
+    app.register_blueprint(yousaid_bp)
     login_manager.user_loader(load_session_user)
 
     proxies = app.config["TRUSTED_PROXY_COUNT"]

@@ -22,6 +22,8 @@ from localoffer.models import (
     Role,
     Service,
     ServiceStatus,
+    WeDid,
+    YouSaid,
 )
 from tests import factories
 from tests.accounts import csrf_token, signed_in
@@ -153,6 +155,15 @@ MATRIX = {
     "guide_admin.unpublish": STAFF_ACTION,
     "guide_admin.reviewed": STAFF_ACTION,
     "guide_admin.restore": STAFF_ACTION,
+    "yousaid.items": STAFF,
+    "yousaid.new_item": STAFF,
+    "yousaid.item": STAFF,
+    "yousaid.edit_item": STAFF,
+    "yousaid.we_did": STAFF,
+    "yousaid.publish": STAFF_ACTION,
+    "yousaid.unpublish": STAFF_ACTION,
+    "yousaid.public_list": PUBLIC,
+    "yousaid.feed": PUBLIC,
 }
 
 
@@ -193,6 +204,9 @@ def world(app):
         template=review.template,
     )
     db.session.add(exercise)
+    you_said = YouSaid(summary="Families said", source_type="survey", said_on=date(2026, 3, 1))
+    you_said.we_did = WeDid(action="We did", team="SEND team", status="done")
+    db.session.add(you_said)
     db.session.commit()
     return {
         "arguments": {
@@ -214,6 +228,7 @@ def world(app):
             "guide_slug": public_guide.slug,
             "guide_id": guide.id,
             "number": 1,
+            "item_id": you_said.id,
         },
         "form": {"service_id": service.id, "role": Role.VOLUNTEER.value, "organization_id": ""},
         "people": people,
