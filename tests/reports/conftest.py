@@ -101,9 +101,14 @@ def build_year() -> dict:
     _service(None, ["education"])  # a draft
     _service(at(2018, 1, 1), ["education"], archived=at(2019, 1, 1))  # archived before
 
-    def search(query, results, filters, when=at(2019, 12, 1)):
+    def search(query, results, filters, when=None):
         db.session.add(
-            SearchEvent(query=query, result_count=results, filters=filters, searched_at=when)
+            SearchEvent(
+                query=query,
+                result_count=results,
+                filters=filters,
+                searched_at=when or at(2019, 12, 1),
+            )
         )
 
     for _ in range(3):
@@ -142,8 +147,12 @@ def build_year() -> dict:
             Exercise(month=month, title="Exercise", case_study="A", task="B", template=template)
         )
 
-    def feedback(path, helpful, problem=None, when=at(2020, 4, 1)):
-        db.session.add(PageFeedback(path=path, helpful=helpful, problem=problem, created_at=when))
+    def feedback(path, helpful, problem=None, when=None):
+        db.session.add(
+            PageFeedback(
+                path=path, helpful=helpful, problem=problem, created_at=when or at(2020, 4, 1)
+            )
+        )
 
     feedback("/", True)
     feedback("/", False)
