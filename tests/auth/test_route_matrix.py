@@ -25,6 +25,8 @@ from localoffer.models import (
     WeDid,
     YouSaid,
 )
+from localoffer.reports.periods import academic_year
+from localoffer.reports.service import publish as publish_report
 from tests import factories
 from tests.accounts import csrf_token, signed_in
 
@@ -164,6 +166,15 @@ MATRIX = {
     "yousaid.unpublish": STAFF_ACTION,
     "yousaid.public_list": PUBLIC,
     "yousaid.feed": PUBLIC,
+    "reports.manage_index": STAFF,
+    "reports.manage_report": STAFF,
+    "reports.preview": STAFF,
+    "reports.publish": STAFF_ACTION,
+    "reports.index": PUBLIC,
+    "reports.report": PUBLIC,
+    "reports.report_json": PUBLIC,
+    "reports.report_csv": PUBLIC,
+    "reports.report_pdf": PUBLIC,
 }
 
 
@@ -207,6 +218,8 @@ def world(app):
     you_said = YouSaid(summary="Families said", source_type="survey", said_on=date(2026, 3, 1))
     you_said.we_did = WeDid(action="We did", team="SEND team", status="done")
     db.session.add(you_said)
+    db.session.flush()
+    report = publish_report(academic_year(2025), None)
     db.session.commit()
     return {
         "arguments": {
@@ -229,6 +242,8 @@ def world(app):
             "guide_id": guide.id,
             "number": 1,
             "item_id": you_said.id,
+            "period": report.period,
+            "version": report.version,
         },
         "form": {"service_id": service.id, "role": Role.VOLUNTEER.value, "organization_id": ""},
         "people": people,
