@@ -81,53 +81,58 @@ def _scalar(query) -> int:
 # The directory ------------------------------------------------------------------------------
 
 
-def _archived_at():
+def _archived():
+    """When each archived service was first archived, from the audit trail."""
     return (
-        select(func.min(AuditEvent.created_at))
-        .where(
-            AuditEvent.action == "service.archived",
-            AuditEvent.subject_type == "service",
-            AuditEvent.subject_id == Service.id,
+        select(
+            AuditEvent.subject_id.label("service_id"),
+            func.min(AuditEvent.created_at).label("at"),
         )
-        .correlate(Service)
-        .scalar_subquery()
+        .where(AuditEvent.action == "service.archived", AuditEvent.subject_type == "service")
+        .group_by(AuditEvent.subject_id)
+        .subquery()
     )
 
 
-def _listed_at(instant):
-    archived = _archived_at()
-    return and_(
+def _listed_at(query, instant):
+    """``query`` (over Service) narrowed to the services listed at ``instant``."""
+    archived = _archived()
+    return query.outerjoin(archived, archived.c.service_id == Service.id).where(
         Service.published_at.is_not(None),
         Service.published_at < instant,
         or_(
-            and_(archived.is_(None), Service.status != ServiceStatus.CLOSED),
-            archived >= instant,
+            and_(archived.c.at.is_(None), Service.status != ServiceStatus.CLOSED),
+            archived.c.at >= instant,
         ),
     )
 
 
-def _by_taxonomy(slug: str, listed) -> list[dict]:
+def _by_taxonomy(slug: str, listed_ids) -> list[dict]:
+    count = func.count(service_taxonomy_term.c.service_id)
     query = (
-        select(TaxonomyTerm.name, func.count(func.distinct(Service.id)))
+        select(TaxonomyTerm.name, count)
         .join(service_taxonomy_term, service_taxonomy_term.c.taxonomy_term_id == TaxonomyTerm.id)
-        .join(Service, Service.id == service_taxonomy_term.c.service_id)
         .join(Taxonomy, Taxonomy.id == TaxonomyTerm.taxonomy_id)
-        .where(Taxonomy.slug == slug, listed)
+        .where(Taxonomy.slug == slug, service_taxonomy_term.c.service_id.in_(listed_ids))
         .group_by(TaxonomyTerm.name)
-        .order_by(func.count(func.distinct(Service.id)).desc(), TaxonomyTerm.name)
+        .order_by(count.desc(), TaxonomyTerm.name)
     )
-    return [{"name": name, "count": count} for name, count in _rows(query)]
+    return [{"name": name, "count": n} for name, n in _rows(query)]
 
 
 def directory(period: Period, today: date) -> dict:
-    listed_at_end = _listed_at(period.end)
     as_of = min(period.ends_on, today)
-    with_date = _scalar(
-        select(func.count(Service.id)).where(listed_at_end, Service.review_due_on.is_not(None))
+    listed_at_start = _scalar(_listed_at(select(func.count(Service.id)), period.start))
+    at_end = _listed_at(
+        select(
+            func.count(Service.id),
+            func.sum(case((Service.review_due_on.is_not(None), 1), else_=0)),
+            func.sum(case((Service.review_due_on < as_of, 1), else_=0)),
+        ),
+        period.end,
     )
-    past_due = _scalar(
-        select(func.count(Service.id)).where(listed_at_end, Service.review_due_on < as_of)
-    )
+    listed_at_end, with_date, past_due = (int(v or 0) for v in db.session.execute(at_end).one())
+    listed_ids = _listed_at(select(Service.id), period.end)
     archived = _scalar(
         select(func.count(func.distinct(AuditEvent.subject_id))).where(
             AuditEvent.action == "service.archived",
@@ -137,16 +142,16 @@ def directory(period: Period, today: date) -> dict:
         )
     )
     return {
-        "listed_at_start": _scalar(select(func.count(Service.id)).where(_listed_at(period.start))),
-        "listed_at_end": _scalar(select(func.count(Service.id)).where(listed_at_end)),
+        "listed_at_start": listed_at_start,
+        "listed_at_end": listed_at_end,
         "added": _scalar(
             select(func.count(Service.id)).where(
                 Service.published_at >= period.start, Service.published_at < period.end
             )
         ),
         "archived": archived,
-        "by_category": _by_taxonomy("category", listed_at_end),
-        "by_need": _by_taxonomy("need", listed_at_end),
+        "by_category": _by_taxonomy("category", listed_ids),
+        "by_need": _by_taxonomy("need", listed_ids),
         "review_checked_on": as_of.isoformat(),
         "with_review_date": with_date,
         "reviewed_on_time": with_date - past_due,
@@ -174,29 +179,34 @@ def _top_queries(period: Period, *conditions) -> list[dict]:
     return [{"query": q, "count": n} for q, n in _rows(query)]
 
 
+# Identical filter sets are counted first, then each set is taken apart once.
 _FILTERS_SQL = {
     "sqlite": """
-        SELECT f.key, f.value, count(*) FROM search_event e, json_each(e.filters) f
-        WHERE e.searched_at >= :start AND e.searched_at < :end AND f.type <> 'array'
-        GROUP BY f.key, f.value
+        WITH sets AS (
+            SELECT filters, count(*) AS n FROM search_event
+            WHERE searched_at >= :start AND searched_at < :end GROUP BY filters
+        )
+        SELECT f.key, f.value, sum(sets.n) FROM sets, json_each(sets.filters) f
+        WHERE f.type <> 'array' GROUP BY f.key, f.value
         UNION ALL
-        SELECT f.key, a.value, count(*)
-        FROM search_event e, json_each(e.filters) f, json_each(f.value) a
-        WHERE e.searched_at >= :start AND e.searched_at < :end AND f.type = 'array'
-        GROUP BY f.key, a.value
+        SELECT f.key, a.value, sum(sets.n)
+        FROM sets, json_each(sets.filters) f, json_each(f.value) a
+        WHERE f.type = 'array' GROUP BY f.key, a.value
     """,
     "postgresql": """
-        SELECT f.key, f.value #>> '{}', count(*)
-        FROM search_event e CROSS JOIN LATERAL json_each(e.filters) f
-        WHERE e.searched_at >= :start AND e.searched_at < :end
-          AND json_typeof(f.value) <> 'array'
+        WITH sets AS (
+            SELECT filters::text::json AS filters, count(*) AS n FROM search_event
+            WHERE searched_at >= :start AND searched_at < :end GROUP BY filters::text
+        )
+        SELECT f.key, f.value #>> '{}', sum(sets.n)
+        FROM sets CROSS JOIN LATERAL json_each(sets.filters) f
+        WHERE json_typeof(f.value) <> 'array'
         GROUP BY f.key, f.value #>> '{}'
         UNION ALL
-        SELECT f.key, a.value, count(*)
-        FROM search_event e CROSS JOIN LATERAL json_each(e.filters) f
+        SELECT f.key, a.value, sum(sets.n)
+        FROM sets CROSS JOIN LATERAL json_each(sets.filters) f
           CROSS JOIN LATERAL json_array_elements_text(f.value) a
-        WHERE e.searched_at >= :start AND e.searched_at < :end
-          AND json_typeof(f.value) = 'array'
+        WHERE json_typeof(f.value) = 'array'
         GROUP BY f.key, a.value
     """,
 }
@@ -213,18 +223,21 @@ def _filters_used(period: Period) -> list[dict]:
     for key, value, count in db.session.execute(statement):
         if key not in FILTER_KEYS:
             continue
-        counts[(key, "any" if key == "postcode" else str(value))] += count
+        counts[(key, "any" if key == "postcode" else str(value))] += int(count)
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return [{"filter": k, "value": v, "count": n} for (k, v), n in ordered[: TOP * 2]]
 
 
 def searches(period: Period) -> dict:
-    in_period = _in_period(SearchEvent.searched_at, period)
+    total, with_no_results = db.session.execute(
+        select(
+            func.count(SearchEvent.id),
+            func.sum(case((SearchEvent.result_count == 0, 1), else_=0)),
+        ).where(_in_period(SearchEvent.searched_at, period))
+    ).one()
     return {
-        "total": _scalar(select(func.count(SearchEvent.id)).where(in_period)),
-        "with_no_results": _scalar(
-            select(func.count(SearchEvent.id)).where(in_period, SearchEvent.result_count == 0)
-        ),
+        "total": int(total or 0),
+        "with_no_results": int(with_no_results or 0),
         "top": _top_queries(period),
         "top_with_no_results": _top_queries(period, SearchEvent.result_count == 0),
         "filters": _filters_used(period),

@@ -17,6 +17,9 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('search_event', schema=None) as batch_op:
+        batch_op.create_index('ix_search_event_report', ['searched_at', 'query', 'result_count'], unique=False)
+
     op.create_table('annual_report',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('period', sa.String(length=30), nullable=False),
@@ -115,6 +118,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('search_event', schema=None) as batch_op:
+        batch_op.drop_index('ix_search_event_report')
+
     with op.batch_alter_table('you_said_review', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_you_said_review_review_id'))
 
