@@ -10,6 +10,8 @@ Definitions (shown in the report too):
   by then; the archive date is the first ``service.archived`` event in the audit trail;
 - *reviewed on time*: of the listings listed at the end of the period (or today, if sooner)
   that have a review date, the share whose review date had not passed;
+- a page feedback problem is *resolved* when it is linked as evidence to a "You said" item
+  whose response is done;
 - a *positive* answer to a report question is "Yes" (yes / partly / no questions) or 4 or 5
   (scales); "Don't know" is left out of the count answered.
 """
@@ -43,7 +45,7 @@ from localoffer.models import (
     YouSaid,
     service_taxonomy_term,
 )
-from localoffer.models.yousaid import you_said_theme
+from localoffer.models.yousaid import you_said_feedback, you_said_theme
 from localoffer.reports.periods import Period
 from localoffer.reviews.questions import DONT_KNOW, REPORT_KEYS
 
@@ -417,10 +419,22 @@ def page_feedback(period: Period) -> dict:
         }
         for name, y, n, p in _rows(query)
     ]
+    # A problem counts as resolved when it is evidence for a response marked done.
+    resolved = _scalar(
+        select(func.count(func.distinct(PageFeedback.id)))
+        .join(you_said_feedback, you_said_feedback.c.feedback_id == PageFeedback.id)
+        .join(WeDid, WeDid.you_said_id == you_said_feedback.c.you_said_id)
+        .where(
+            _in_period(PageFeedback.created_at, period),
+            PageFeedback.problem.is_not(None),
+            WeDid.status == WeDidStatus.DONE.value,
+        )
+    )
     return {
         "sections": sections,
         "answers": sum(s["helpful"] + s["not_helpful"] for s in sections),
         "problems_reported": sum(s["problems"] for s in sections),
+        "problems_resolved": resolved,
     }
 
 

@@ -92,6 +92,11 @@ def _item(said_on, status=None, published=False, themes=(), reason=None):
     return item
 
 
+def _added(record):
+    db.session.add(record)
+    return record
+
+
 def build_year() -> dict:
     """The fixture year; returns the records tests refer to."""
     a = _service(at(2019, 5, 1), ["education", "communication-and-interaction"], date(2020, 12, 1))
@@ -148,7 +153,7 @@ def build_year() -> dict:
         )
 
     def feedback(path, helpful, problem=None, when=None):
-        db.session.add(
+        return _added(
             PageFeedback(
                 path=path, helpful=helpful, problem=problem, created_at=when or at(2020, 4, 1)
             )
@@ -158,13 +163,18 @@ def build_year() -> dict:
     feedback("/", False)
     feedback("/services/12", True)
     feedback("/services/12", True)
-    feedback("/services", False, "A broken link")
-    feedback("/guides/ehcp", None, "Out of date")
+    broken_link = feedback("/services", False, "A broken link")
+    out_of_date = feedback("/guides/ehcp", None, "Out of date")
     feedback("/elsewhere", True)
     feedback("/", True, when=at(2020, 9, 1))
 
-    _item(date(2019, 10, 1), "done", True, ["jargon"])
-    _item(date(2020, 1, 1), "not_possible", True, ["jargon", "hard-to-find"], "No money")
+    done = _item(date(2019, 10, 1), "done", True, ["jargon"])
+    not_possible = _item(
+        date(2020, 1, 1), "not_possible", True, ["jargon", "hard-to-find"], "No money"
+    )
+    # Resolved: evidence for a response that is done. Not: for one that is not possible.
+    done.feedback = [broken_link]
+    not_possible.feedback = [out_of_date]
     _item(date(2020, 2, 1), "planned", False, ["jargon"])
     _item(date(2020, 3, 1))
     _item(date(2020, 9, 5), "done", True, ["jargon"])

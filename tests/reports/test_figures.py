@@ -132,6 +132,7 @@ def test_page_feedback_by_section(figures):
         ],
         "answers": 6,
         "problems_reported": 2,
+        "problems_resolved": 1,
     }
 
 
