@@ -9,7 +9,17 @@ from typing import Any
 from localoffer.models import AnnualReport
 
 # The key that names a row in a list of figures (a category, a query, a month ...).
-ROW_NAMES = ("name", "query", "section", "month", "status", "filter", "said_on")
+ROW_NAMES = (
+    "name",
+    "query",
+    "section",
+    "month",
+    "status",
+    "filter",
+    "said_on",
+    "question",
+    "label",
+)
 
 
 def _row_name(item: dict, index: int) -> tuple[str, set[str]]:

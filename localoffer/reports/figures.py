@@ -341,6 +341,60 @@ def _reviews_summary(period: Period, audiences: tuple[str, ...]) -> dict:
     }
 
 
+def question_results(period: Period, audiences: tuple[str, ...]) -> list[dict]:
+    """Each choice or scale question's answers, counted in SQL by template, question and value;
+    text answers are never read here."""
+    from localoffer.reviews.service import questions_of
+
+    templates = {
+        t.id: t
+        for t in db.session.scalars(
+            select(ReviewTemplate).where(ReviewTemplate.audience.in_(audiences))
+        )
+    }
+    stored = cast(ReviewAnswer.value, String)
+    query = (
+        select(Review.template_id, ReviewAnswer.question_key, stored, func.count())
+        .join(Review, Review.id == ReviewAnswer.review_id)
+        .where(_accepted_in(period, audiences))
+        .group_by(Review.template_id, ReviewAnswer.question_key, stored)
+    )
+    counts: dict[tuple[str, str], Counter] = {}
+    answered: Counter = Counter()
+    for template_id, key, value, count in _rows(query):
+        slug = templates[template_id].slug
+        answered[(slug, key)] += count
+        values = json.loads(value)
+        for one in values if isinstance(values, list) else [values]:
+            counts.setdefault((slug, key), Counter())[str(one)] += count
+    results = []
+    newest_first = sorted(templates.values(), key=lambda t: (t.slug, -t.version))
+    seen: set[tuple[str, str]] = set()
+    for template in newest_first:
+        for question in questions_of(template):
+            where = (template.slug, question.key)
+            if where in seen or where not in counts or not question.options:
+                continue
+            seen.add(where)
+            total = answered[where]
+            results.append(
+                {
+                    "template": template.title,
+                    "question": question.label,
+                    "answered": total,
+                    "options": [
+                        {
+                            "label": label,
+                            "count": counts[where][value],
+                            "percent": percent(counts[where][value], total),
+                        }
+                        for value, label in question.choices
+                    ],
+                }
+            )
+    return results
+
+
 def mystery_shopping(period: Period) -> dict:
     from localoffer.models import Exercise
 
@@ -353,6 +407,7 @@ def mystery_shopping(period: Period) -> dict:
         )
     )
     summary["found_what_needed_by_month"] = [{"month": m, **share} for m, share in trend.items()]
+    summary["questions"] = question_results(period, MYSTERY_SHOPPERS)
     return summary
 
 

@@ -81,7 +81,40 @@ def test_mystery_shopping(figures):
             {"month": "2019-10", "positive": 1, "answered": 2, "percent": 50},
             {"month": "2019-11", "positive": 0, "answered": 1, "percent": 0},
         ],
+        "questions": [
+            {
+                "template": "Service mystery shop",
+                "question": "Did you feel welcome and listened to?",
+                "answered": 1,
+                "options": _options(
+                    ["Not at all", "A little", "Somewhat", "Mostly", "Completely"], [0, 1, 0, 0, 0]
+                ),
+            },
+            {
+                "template": "Website mystery shop",
+                "question": "Did you find what you needed?",
+                "answered": 3,
+                "options": _options(["Yes", "Partly", "No"], [1, 1, 1]),
+            },
+            {
+                "template": "Website mystery shop",
+                "question": "Overall, how satisfied are you with the information?",
+                "answered": 3,
+                "options": _options(
+                    ["Very poor", "Poor", "OK", "Good", "Very good", "Don't know"],
+                    [0, 0, 0, 1, 1, 1],
+                ),
+            },
+        ],
     }
+
+
+def _options(labels, counts):
+    total = sum(counts)
+    return [
+        {"label": label, "count": count, "percent": round(100 * count / total)}
+        for label, count in zip(labels, counts, strict=True)
+    ]
 
 
 def test_young_inspectors(figures):

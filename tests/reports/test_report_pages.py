@@ -155,6 +155,8 @@ def test_the_csv_holds_every_figure(app, officer, client):
     assert values[("aspiration", "felt_listened_to.percent")] == "33"
     assert values[("page_feedback", "sections.Guides.helpful_percent")] == ""
     assert values[("contact_clicks", "")] == ""
+    question = "mystery_shopping", "questions.Did you find what you needed?.options.Partly.count"
+    assert values[question] == "1"
 
 
 def test_charts_have_a_title_a_text_alternative_and_a_table(app, officer, client):
@@ -166,6 +168,7 @@ def test_charts_have_a_title_a_text_alternative_and_a_table(app, officer, client
         assert '<caption class="govuk-table__caption govuk-table__caption--s">' in html
     assert "Pages found helpful, by section. Guides: no answers; Home page: 50%" in html
     assert "<script" not in html.split("</footer>")[0]
+    assert "Website mystery shop: Did you find what you needed? (3 answered)" in html
 
 
 def test_the_pdf(app, officer, client):
