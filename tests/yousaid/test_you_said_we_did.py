@@ -260,3 +260,35 @@ def test_the_feed_is_atom_with_new_and_changed_items(app, officer, client):
     first = root.find("a:entry", ns)
     assert summary in first.find("a:title", ns).text
     assert "We changed it again" in first.find("a:summary", ns).text
+
+
+def test_editing_keeps_the_evidence_and_records_what_changed(app, officer):
+    review = _review(ReviewStatus.ACCEPTED)
+    item = _create(
+        officer,
+        f"Before {uuid.uuid4().hex[:6]}",
+        "?theme=waiting-times",
+        source_type="review",
+        reviews=str(review.id),
+    )
+    html = officer.get(f"/manage/you-said/{item.id}/edit").get_data(as_text=True)
+    check_page(parse(html))
+    assert f'value="{review.id}" checked' in html
+    response = _post(
+        officer,
+        f"/manage/you-said/{item.id}/edit",
+        source_type="review",
+        said_on="15 3 2026",
+        summary=item.summary,
+        reviews=str(review.id),
+    )
+    assert response.status_code == 303
+    db.session.refresh(item)
+    assert item.said_on == date(2026, 3, 15)
+    assert [r.id for r in item.reviews] == [review.id]
+    event = db.session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.subject_id == item.id, AuditEvent.action == "you_said.edited"
+        )
+    ).one()
+    assert event.changes == {"said_on": ["2026-03-14", "2026-03-15"]}
