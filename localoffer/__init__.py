@@ -46,10 +46,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from localoffer.ops import bp as ops_bp
     from localoffer.pages import bp as pages_bp
     from localoffer.provider import bp as provider_bp
+    from localoffer.reports import bp as reports_bp
     from localoffer.reviews import bp as reviews_bp
     from localoffer.shortlist import bp as shortlist_bp
     from localoffer.site_search import bp as site_search_bp
     from localoffer.young_people import bp as young_people_bp
+    from localoffer.yousaid import bp as yousaid_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(directory_bp)
@@ -68,6 +70,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(guides_bp)
     app.register_blueprint(guide_admin_bp)
     app.register_blueprint(site_search_bp)
+    app.register_blueprint(yousaid_bp)
+    app.register_blueprint(reports_bp)
     login_manager.user_loader(load_session_user)
 
     proxies = app.config["TRUSTED_PROXY_COUNT"]
@@ -102,4 +106,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.cli.add_command(import_cli)
     app.cli.add_command(export_cli)
+    from localoffer.reports.cli import report_cli
+
+    app.cli.add_command(report_cli)
     return app

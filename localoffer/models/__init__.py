@@ -43,9 +43,11 @@ from localoffer.models.reviews import (
     Theme,
 )
 from localoffer.models.search import GlossaryTerm, PostcodeLookup, SearchEvent
+from localoffer.models.yousaid import AnnualReport, SourceType, WeDid, WeDidStatus, YouSaid
 
 __all__ = [
     "Accessibility",
+    "AnnualReport",
     "AuditEvent",
     "Base",
     "ChangeKind",
@@ -78,6 +80,7 @@ __all__ = [
     "SendAnswer",
     "SendQuestion",
     "Service",
+    "SourceType",
     "ServiceArea",
     "ServiceAtLocation",
     "ServiceStatus",
@@ -85,6 +88,9 @@ __all__ = [
     "TaxonomyTerm",
     "Theme",
     "User",
+    "WeDid",
+    "WeDidStatus",
+    "YouSaid",
     "guide_related_service",
     "guide_taxonomy_term",
     "service_taxonomy_term",

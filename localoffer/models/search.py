@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, Float, Integer, String, Text, func
+from sqlalchemy import JSON, CheckConstraint, DateTime, Float, Index, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from localoffer.models.base import Base, TimestampMixin
@@ -42,7 +42,11 @@ class SearchEvent(Base):
         DateTime(timezone=True), server_default=func.now(), index=True
     )
 
-    __table_args__ = (CheckConstraint("result_count >= 0", name="result_count_not_negative"),)
+    __table_args__ = (
+        CheckConstraint("result_count >= 0", name="result_count_not_negative"),
+        # Covers the annual report's counts of a period's searches (localoffer/reports).
+        Index("ix_search_event_report", "searched_at", "query", "result_count"),
+    )
 
 
 class PostcodeLookup(Base):

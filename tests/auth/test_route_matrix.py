@@ -22,7 +22,11 @@ from localoffer.models import (
     Role,
     Service,
     ServiceStatus,
+    WeDid,
+    YouSaid,
 )
+from localoffer.reports.periods import academic_year
+from localoffer.reports.service import publish as publish_report
 from tests import factories
 from tests.accounts import csrf_token, signed_in
 
@@ -155,6 +159,24 @@ MATRIX = {
     "guide_admin.unpublish": STAFF_ACTION,
     "guide_admin.reviewed": STAFF_ACTION,
     "guide_admin.restore": STAFF_ACTION,
+    "yousaid.items": STAFF,
+    "yousaid.new_item": STAFF,
+    "yousaid.item": STAFF,
+    "yousaid.edit_item": STAFF,
+    "yousaid.we_did": STAFF,
+    "yousaid.publish": STAFF_ACTION,
+    "yousaid.unpublish": STAFF_ACTION,
+    "yousaid.public_list": PUBLIC,
+    "yousaid.feed": PUBLIC,
+    "reports.manage_index": STAFF,
+    "reports.manage_report": STAFF,
+    "reports.preview": STAFF,
+    "reports.publish": STAFF_ACTION,
+    "reports.index": PUBLIC,
+    "reports.report": PUBLIC,
+    "reports.report_json": PUBLIC,
+    "reports.report_csv": PUBLIC,
+    "reports.report_pdf": PUBLIC,
 }
 
 
@@ -195,6 +217,11 @@ def world(app):
         template=review.template,
     )
     db.session.add(exercise)
+    you_said = YouSaid(summary="Families said", source_type="survey", said_on=date(2026, 3, 1))
+    you_said.we_did = WeDid(action="We did", team="SEND team", status="done")
+    db.session.add(you_said)
+    db.session.flush()
+    report = publish_report(academic_year(2025), None)
     db.session.commit()
     return {
         "arguments": {
@@ -216,6 +243,9 @@ def world(app):
             "guide_slug": public_guide.slug,
             "guide_id": guide.id,
             "number": 1,
+            "item_id": you_said.id,
+            "period": report.period,
+            "version": report.version,
         },
         "form": {"service_id": service.id, "role": Role.VOLUNTEER.value, "organization_id": ""},
         "people": people,
