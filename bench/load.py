@@ -76,6 +76,8 @@ OFFICERS = 5
 EDITED_LISTINGS = 3
 EDIT_ROUNDS = 4
 PASSWORD = secrets.token_urlsafe(18)
+# Marks this run's edits, so an area kept from an earlier run does not confuse the checks.
+RUN = secrets.token_hex(3)
 NEEDS = ("autism", "adhd", "speech-language-and-communication", "physical-disability")
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 HIDDEN = re.compile(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)">')
@@ -120,18 +122,27 @@ def build_area(workdir: Path, services: int) -> dict[str, Any]:
     return made
 
 
-def listed_service_ids(workdir: Path) -> list[int]:
-    """The listed services; also loads the review templates (once) for the volunteers."""
+def prepare_area(workdir: Path) -> tuple[list[int], int]:
+    """The listed services; loads the review templates (once) and sets this run's password."""
     from localoffer import create_app
 
     app = create_app(_app_config(workdir))
     with app.app_context():
         load_review_templates(ROOT / "seed" / "review_templates", SeedReport())
+        # This run's password (an area kept with --workdir has the last run's).
+        digest = hash_password(PASSWORD)
+        for user in db.session.scalars(
+            select(User).where(User.role.in_([Role.VOLUNTEER, Role.OFFICER]))
+        ):
+            user.password_hash = digest
+            user.failed_sign_ins = 0
+            user.locked_until = None
         db.session.commit()
         ids = list(db.session.scalars(select(Service.id).where(*publicly_listed())))
+        last_review = db.session.scalar(select(func.max(Review.id))) or 0
         db.session.remove()
         db.engine.dispose()
-    return ids
+    return ids, last_review
 
 
 def _app_config(workdir: Path) -> dict[str, Any]:
@@ -513,7 +524,7 @@ def officers_edit(base: str, listing_ids: Sequence[int]) -> dict[str, Any]:
                         session,
                         fields,
                         service_id,
-                        f"Edit {service_id}-{round_number}-{number}",
+                        f"Edit {RUN}-{service_id}-{round_number}-{number}",
                         barrier,
                     )
                     for number, (session, fields) in enumerate(
@@ -524,21 +535,22 @@ def officers_edit(base: str, listing_ids: Sequence[int]) -> dict[str, Any]:
     return {"edits": results}
 
 
-def check_writes(workdir: Path, volunteer_part: dict, officer_part: dict) -> dict[str, Any]:
+def check_writes(
+    workdir: Path, last_review: int, volunteer_part: dict, officer_part: dict
+) -> dict[str, Any]:
     """What the database holds after the concurrency part."""
     from localoffer import create_app
 
     app = create_app(_app_config(workdir))
     with app.app_context():
         volunteer_ids = select(User.id).where(User.role == Role.VOLUNTEER)
+        this_run = (Review.author_id.in_(volunteer_ids), Review.id > last_review)
         stored = db.session.scalar(
-            select(func.count(Review.id)).where(
-                Review.author_id.in_(volunteer_ids), Review.status == ReviewStatus.SUBMITTED
-            )
+            select(func.count(Review.id)).where(*this_run, Review.status == ReviewStatus.SUBMITTED)
         )
         per_author = db.session.execute(
             select(Review.author_id, func.count(Review.id))
-            .where(Review.author_id.in_(volunteer_ids))
+            .where(*this_run)
             .group_by(Review.author_id)
         ).all()
         edits = officer_part["edits"]
@@ -557,7 +569,7 @@ def check_writes(workdir: Path, volunteer_part: dict, officer_part: dict) -> dic
         recorded = {
             marker
             for _, _, after in descriptions
-            for marker in re.findall(r"Edit \d+-\d+-\d+", after or "")
+            for marker in re.findall(r"Edit [0-9a-f]{6}-\d+-\d+-\d+", after or "")
         }
         # A landed edit is lost if the audit trail does not have it, or if the next landed edit
         # of the same listing started from something other than what it wrote.
@@ -603,7 +615,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if not (workdir / "bench.db").exists():
         log(f"building the synthetic area ({args.services:,} services) in {workdir}")
         area = build_area(workdir, args.services)
-    service_ids = listed_service_ids(workdir)
+    service_ids, last_review = prepare_area(workdir)
     rng = random.Random(1)
     rng.shuffle(service_ids)
     log(f"{len(service_ids):,} listed services")
@@ -633,7 +645,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
         log(f"ceiling: {fixed['rps']} requests/s")
 
-    writes = check_writes(workdir, volunteer_part, officer_part)
+    writes = check_writes(workdir, last_review, volunteer_part, officer_part)
     print(
         json.dumps(
             {
