@@ -66,7 +66,7 @@ def interrupt_index_update(marker: str) -> None:
 
     def commit_then_stop(ix, apply, deadline, mergetype=None):
         def apply_then_stop(writer):
-            apply(writer)  # the new segment is being written; Whoosh has not committed it
+            apply(writer)  # the writer holds the new documents; Whoosh has not committed them
             pause_here(marker)
 
         return real_commit(ix, apply_then_stop, deadline, mergetype)
