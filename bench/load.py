@@ -240,6 +240,7 @@ class Tally:
 
     latencies: list[float] = field(default_factory=list)
     by_kind: Counter = field(default_factory=Counter)
+    kind_latencies: dict[str, list[float]] = field(default_factory=dict)
     errors: Counter = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -247,6 +248,7 @@ class Tally:
         with self.lock:
             self.latencies.append(seconds)
             self.by_kind[kind] += 1
+            self.kind_latencies.setdefault(kind, []).append(seconds * 1000)
             if problem:
                 self.errors[problem] += 1
 
@@ -336,6 +338,10 @@ def run_load(
         "errors": sum(tally.errors.values()),
         "error_kinds": dict(tally.errors),
         "by_kind": dict(tally.by_kind),
+        "by_kind_p50_p95_ms": {
+            kind: [round(percentile(values, 50), 1), round(percentile(values, 95), 1)]
+            for kind, values in tally.kind_latencies.items()
+        },
     }
 
 
