@@ -7,11 +7,15 @@ import logging
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from jinja2 import TemplateNotFound
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from localoffer.extensions import db
 
 logger = logging.getLogger(__name__)
 
-PAGE_TEMPLATES = {400, 403, 404, 405, 410, 413, 429, 500}
+PAGE_TEMPLATES = {400, 403, 404, 405, 410, 413, 429, 500, 503}
+DATABASE_UNAVAILABLE = "The database could not be read or written. Try again later."
 
 
 def render_error(code: int, description: str | None = None):
@@ -33,6 +37,18 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         return render_error(error.code or 500, error.description)
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error: OperationalError):
+        # Read-only file, full disk, lost connection: the site cannot work, but it can say so.
+        logger.error("Database unavailable on %s: %s", request.path, error.orig)
+        db.session.rollback()
+        try:
+            return render_error(503, DATABASE_UNAVAILABLE)
+        except Exception:  # the page itself needed the database
+            logger.exception("Could not render the 503 page")
+            db.session.rollback()
+            return DATABASE_UNAVAILABLE + "\n", 503, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

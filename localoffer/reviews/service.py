@@ -122,11 +122,15 @@ def start_review(
         page_path=page_path,
         status=ReviewStatus.DRAFT,
     )
+    # No savepoint: with pysqlite, releasing the outermost SAVEPOINT commits, which would store
+    # the review before its answers (tests/faults kill a worker in between to check this).
+    # This is the request's first write, so a rollback loses nothing else.
+    db.session.add(review)
     try:
-        with db.session.begin_nested():
-            db.session.add(review)
+        db.session.flush()
     except IntegrityError:
         # The same form sent twice at once: the other request created it.
+        db.session.rollback()
         return review_by_key(author_id, draft_key)
     return review
 

@@ -1,8 +1,10 @@
 """Real-browser tests: the app served by gunicorn on 127.0.0.1, driven by Debian's Chromium.
 
 - ``live_server`` (session): a temporary SQLite database built with ``flask db upgrade`` and
-  ``flask seed`` (the demo area), served by gunicorn on a free port; stopped at the end. It uses
-  no other fixture, so it is the same whatever database the rest of the suite runs on.
+  ``flask seed`` (the demo area), an admin (``flask users create-admin``), and volunteers with
+  this month's exercise and one submitted review (``tests/browser/seed_reviewers.py``),
+  served by gunicorn on a free port; stopped at the end. It uses no other fixture, so it is
+  the same whatever database the rest of the suite runs on.
 - ``browser`` (session): Chromium from ``CHROMIUM_PATH`` (default ``/usr/bin/chromium``) through
   Playwright. Playwright never downloads a browser here. Without Chromium (or Playwright) every
   test in this folder is skipped with the reason, unless ``REQUIRE_BROWSER=1``: then they fail.
@@ -176,6 +178,11 @@ def live_server(request):
         {**env, "LOCALOFFER_ADMIN_PASSWORD": STAFF_PASSWORD},
         "flask users create-admin",
     )
+    _run(
+        [sys.executable, "-m", "tests.browser.seed_reviewers"],
+        {**env, "BROWSER_VOLUNTEER_PASSWORD": VOLUNTEER_PASSWORD},
+        "seeding the volunteers and their exercise",
+    )
 
     port = _free_port()
     log_path = workdir / "server.log"
@@ -235,6 +242,7 @@ def live_server(request):
 
 STAFF_EMAIL = "ada.admin@example.org"
 STAFF_PASSWORD = secrets.token_urlsafe(18)
+VOLUNTEER_PASSWORD = secrets.token_urlsafe(18)
 
 
 @dataclass
@@ -363,17 +371,23 @@ def new_context(request, browser, live_server, recorder):
         context.close()
 
 
+def sign_in(context, email: str, password: str, landing: str) -> None:
+    """Sign in through the form in ``context`` and wait for the page it lands on."""
+    page = context.new_page()
+    page.goto("/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(landing)
+    page.close()
+
+
 @pytest.fixture(scope="session")
 def staff_state(browser, live_server, tmp_path_factory) -> str:
     """A signed-in admin's cookies, saved once: pages of /manage open already signed in."""
     context = browser.new_context(base_url=live_server.url)
     try:
-        page = context.new_page()
-        page.goto("/sign-in")
-        page.get_by_label("Email address").fill(STAFF_EMAIL)
-        page.get_by_label("Password", exact=True).fill(STAFF_PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url("**/manage")
+        sign_in(context, STAFF_EMAIL, STAFF_PASSWORD, "**/manage")
         path = tmp_path_factory.mktemp("staff") / "state.json"
         context.storage_state(path=path)
         return str(path)

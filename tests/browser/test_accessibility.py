@@ -7,6 +7,7 @@ injected script, so only the axe contexts bypass CSP; every other test runs unde
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -48,6 +49,33 @@ def submit_a_listing_without_a_name(page, demo) -> None:
     page.goto(manage(demo) + "/edit")
     page.get_by_label("Name", exact=True).fill("")
     page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+
+
+def service_id(demo) -> str:
+    return demo.service.rsplit("/", 1)[-1]
+
+
+def send_an_empty_review(page, demo) -> None:
+    page.goto("/reviews/new?template=website-mystery-shop")
+    page.get_by_role("button", name="Submit review").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+
+
+def open_first_link(listing: str, table: str):
+    """A setup that opens ``listing`` and follows the first link in its table."""
+
+    def setup(page, demo) -> None:
+        page.goto(listing)
+        page.locator(f"{table} tbody a").first.click()
+        page.wait_for_load_state()
+
+    return setup
+
+
+def moderate_without_a_decision(page, demo) -> None:
+    open_first_link("/manage/reviews", "table")(page, demo)
+    page.get_by_role("button", name=re.compile("^Save")).click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
 
 
@@ -137,6 +165,67 @@ PAGE_TYPES = [
     PageType("providers' changes", lambda demo: "/manage/proposals", staff=True),
     PageType("accounts", lambda demo: "/manage/users", staff=True),
     PageType("invite form", lambda demo: "/manage/users/invite", staff=True),
+    # The review forms (an admin may answer every template) and the officers' moderation pages.
+    PageType("your reviews", lambda demo: "/reviews", shows="#my-reviews", staff=True),
+    PageType(
+        "website review form",
+        lambda demo: "/reviews/new?template=website-mystery-shop",
+        shows="form#questions",
+        staff=True,
+    ),
+    PageType(
+        "service review form",
+        lambda demo: f"/reviews/new?template=service-mystery-shop&service={service_id(demo)}",
+        shows="form#questions",
+        staff=True,
+    ),
+    PageType(
+        "peer review form",
+        lambda demo: "/reviews/new?template=peer-review",
+        shows="form#questions",
+        staff=True,
+    ),
+    PageType(
+        "young inspector form with smileys",
+        lambda demo: f"/reviews/new?template=young-inspector-report&service={service_id(demo)}",
+        shows="form#questions .lo-smiley",
+        staff=True,
+    ),
+    PageType(
+        "review form with errors",
+        lambda demo: None,
+        shows=".govuk-error-summary",
+        setup=send_an_empty_review,
+        staff=True,
+    ),
+    PageType(
+        "reviews to moderate", lambda demo: "/manage/reviews", shows="main table a", staff=True
+    ),
+    PageType(
+        "a review to moderate",
+        lambda demo: None,
+        shows="main form textarea",
+        setup=open_first_link("/manage/reviews", "table"),
+        staff=True,
+    ),
+    PageType(
+        "moderation with errors",
+        lambda demo: None,
+        shows=".govuk-error-summary",
+        setup=moderate_without_a_decision,
+        staff=True,
+    ),
+    PageType("exercises", lambda demo: "/manage/exercises", shows="main table a", staff=True),
+    PageType("new exercise form", lambda demo: "/manage/exercises/new", staff=True),
+    PageType(
+        "exercise results",
+        lambda demo: None,
+        shows="main h1",
+        setup=open_first_link("/manage/exercises", "table"),
+        staff=True,
+    ),
+    PageType("month's results", lambda demo: "/manage/results", staff=True),
+    PageType("themes", lambda demo: "/manage/themes", shows="main form", staff=True),
 ]
 IDS = [
     page_type.name.replace(" ", "-").replace(",", "").replace("'", "") for page_type in PAGE_TYPES
