@@ -226,6 +226,12 @@ PAGE_TYPES = [
     ),
     PageType("month's results", lambda demo: "/manage/results", staff=True),
     PageType("themes", lambda demo: "/manage/themes", shows="main form", staff=True),
+    PageType("you said, we did", lambda demo: "/you-said-we-did"),
+    PageType("published reports", lambda demo: "/reports"),
+    PageType("you said list", lambda demo: "/manage/you-said", staff=True),
+    PageType("new you said form", lambda demo: "/manage/you-said/new", staff=True),
+    PageType("report builder", lambda demo: "/manage/reports", staff=True),
+    PageType("report preview", lambda demo: "/manage/reports/2025-26/preview", staff=True),
 ]
 IDS = [
     page_type.name.replace(" ", "-").replace(",", "").replace("'", "") for page_type in PAGE_TYPES
