@@ -7,7 +7,6 @@ import re
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -15,7 +14,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import (
-    DateField,
     HiddenField,
     RadioField,
     SelectField,
@@ -26,6 +24,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from localoffer.date_fields import DayMonthYearField
 from localoffer.models import GuideAudience
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -43,26 +42,6 @@ def _slug_check(form, field) -> None:
             "Web address must only include lower-case letters, numbers and hyphens, "
             "like ehc-needs-assessment"
         )
-
-
-class GovDateField(DateField):
-    """A day, month and year in three boxes; a date that does not exist gets GOV.UK wording."""
-
-    def process_formdata(self, valuelist) -> None:
-        if len(valuelist) != 3:
-            # The widget shows three boxes again whatever arrived: never fail to re-render.
-            valuelist = self.raw_data = ([*valuelist, "", "", ""])[:3] if valuelist else []
-            if not valuelist:
-                self.raw_data = ["", "", ""]
-                self.data = None
-                return
-        if not "".join(valuelist).strip():
-            self.data = None
-            return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(f"{self.label.text} must be a real date") from error
 
 
 class GuideForm(FlaskForm):
@@ -135,12 +114,8 @@ class GuideForm(FlaskForm):
             Length(max=200, message="Owner team must be 200 characters or fewer"),
         ],
     )
-    review_due_on = GovDateField(
-        "Review due",
-        description="For example, 27 3 2027.",
-        format="%d %m %Y",
-        widget=GovDateInput(),
-        validators=[Optional()],
+    review_due_on = DayMonthYearField(
+        "Review due", description="For example, 27 3 2027.", validators=[Optional()]
     )
     term_ids = SelectMultipleField(
         "Areas of need and types of help",

@@ -14,7 +14,6 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -23,7 +22,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     Form,
     FormField,
@@ -47,6 +45,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from localoffer.date_fields import DayMonthYearField
 from localoffer.manage.listings import (
     COST_CHOICES,
     DIAGNOSIS_CHOICES,
@@ -74,28 +73,6 @@ def _url_field(label: str, description: str = "") -> StringField:
         validators=[Optional(), URL(require_tld=True, message=WEB_ADDRESS), Length(max=500)],
         filters=[lambda v: v.strip() if v else v],
     )
-
-
-class DayMonthYearField(DateField):
-    """A date typed as day, month and year boxes (the GOV.UK date input)."""
-
-    def __init__(self, label: str, **kwargs) -> None:
-        super().__init__(label, format="%d %m %Y", widget=GovDateInput(), **kwargs)
-
-    def process_formdata(self, valuelist) -> None:
-        if len(valuelist) != 3:
-            # Not the three boxes a browser sends: treat as blank (or wrong if anything was typed).
-            self.raw_data = (list(valuelist) + ["", "", ""])[:3]
-            if any(str(v).strip() for v in valuelist):
-                raise ValueError(DATE_FORMAT)
-            return
-        if not any(str(v).strip() for v in valuelist):
-            self.data = None
-            return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(DATE_FORMAT) from error
 
 
 def _email_field() -> StringField:
@@ -305,8 +282,10 @@ class ServiceForm(FlaskForm):
         "SEN Information Report (optional)",
         "For schools and colleges: the web address of their published report.",
     )
-    visible_from = DayMonthYearField("Show from (optional)", description="For example, 1 9 2027")
-    visible_to = DayMonthYearField("Show until (optional)")
+    visible_from = DayMonthYearField(
+        "Show from (optional)", DATE_FORMAT, description="For example, 1 9 2027"
+    )
+    visible_to = DayMonthYearField("Show until (optional)", DATE_FORMAT)
     submit = SubmitField("Save", widget=GovSubmitInput())
 
     def validate_max_age(self, field) -> None:
