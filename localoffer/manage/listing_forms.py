@@ -46,6 +46,7 @@ from wtforms.validators import (
 )
 
 from localoffer.date_fields import DayMonthYearField
+from localoffer.directory.forms import POSTCODE_PATTERN
 from localoffer.manage.listings import (
     COST_CHOICES,
     DIAGNOSIS_CHOICES,
@@ -439,8 +440,6 @@ class LocationForm(FlaskForm):
     submit = SubmitField("Save", widget=GovSubmitInput())
 
     def validate_postcode(self, field) -> None:
-        from localoffer.directory.forms import POSTCODE_PATTERN
-
         if not POSTCODE_PATTERN.match(field.data or "") or " " not in (field.data or ""):
             raise ValidationError("Enter a full UK postcode, like PO4 8LD")
 

@@ -14,7 +14,7 @@ from localoffer.auth.roles import STAFF, roles_required
 from localoffer.extensions import db
 from localoffer.manage import bp, lifecycle
 from localoffer.manage.listing_forms import LocationForm, OrganizationForm
-from localoffer.manage.listings import unique_slug
+from localoffer.manage.listings import describe, field_label, unique_slug
 from localoffer.manage.service import locations, organisations
 from localoffer.models import Accessibility, Location, Organization
 from localoffer.search.places import locate
@@ -165,8 +165,6 @@ def location_history(location_id: int):
 
 
 def _history(model, record_id: int, endpoint: str, argument: str):
-    from localoffer.manage.listings import describe, field_label
-
     record = db.session.get(model, record_id)
     if record is None:
         abort(404)
