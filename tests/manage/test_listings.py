@@ -494,3 +494,14 @@ def test_times_are_read_the_way_people_type_them(typed, expected):
 def test_impossible_times_are_refused(typed):
     with pytest.raises(ValueError):
         parse_clock(typed)
+
+
+def test_a_date_that_does_not_exist_is_refused_with_the_boxes_kept(officer_client):
+    client = officer_client
+    data = _new_listing_data(client, visible_from=["31", "2", "2027"], visible_to=["1", "3"])
+    response = client.post("/manage/services/new", data=data)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert html.count("Enter a real date, like 27 3 2027") >= 2  # summary and field, both dates
+    assert 'value="31"' in html and 'value="2027"' in html
+    assert db.session.scalar(select(Service).where(Service.name.like("Quokka%"))) is None
