@@ -268,10 +268,15 @@ def list_users() -> list[User]:
     return list(db.session.scalars(select(User).order_by(func.lower(User.name), User.id)))
 
 
+def _pending():
+    return select(Invitation).where(Invitation.accepted_at.is_(None), Invitation.expires_at > now())
+
+
 def pending_invitations() -> list[Invitation]:
-    query = (
-        select(Invitation)
-        .where(Invitation.accepted_at.is_(None), Invitation.expires_at > now())
-        .order_by(Invitation.created_at.desc())
-    )
-    return list(db.session.scalars(query))
+    """Invitations not yet accepted and still in date, newest first."""
+    return list(db.session.scalars(_pending().order_by(Invitation.created_at.desc())))
+
+
+def pending_invitation(invitation_id: int) -> Invitation | None:
+    """One invitation, if it is still pending (not accepted, cancelled or expired)."""
+    return db.session.scalars(_pending().where(Invitation.id == invitation_id)).one_or_none()

@@ -75,7 +75,7 @@ def _email_invitation(invitation, token: str) -> None:
 
 def _pending_invitation(invitation_id: int):
     """A pending invitation this person may manage (an officer cannot touch an admin's)."""
-    invitation = next((i for i in accounts.pending_invitations() if i.id == invitation_id), None)
+    invitation = accounts.pending_invitation(invitation_id)
     if invitation is None:
         abort(404)
     if invitation.role not in accounts.invitable_roles(current_user):

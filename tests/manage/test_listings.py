@@ -505,3 +505,31 @@ def test_a_date_that_does_not_exist_is_refused_with_the_boxes_kept(officer_clien
     assert html.count("Enter a real date, like 27 3 2027") >= 2  # summary and field, both dates
     assert 'value="31"' in html and 'value="2027"' in html
     assert db.session.scalar(select(Service).where(Service.name.like("Quokka%"))) is None
+
+
+def test_the_history_names_terms_from_the_changed_vocabulary_only(officer_client):
+    """Term slugs are unique per vocabulary: a same-slug term elsewhere must not leak in."""
+    from localoffer.models import Taxonomy, TaxonomyTerm
+
+    client = officer_client
+    category = db.session.scalars(select(Taxonomy).where(Taxonomy.slug == "category")).one()
+    need_autism = db.session.scalars(
+        select(TaxonomyTerm)
+        .join(Taxonomy)
+        .where(Taxonomy.slug == "need", TaxonomyTerm.slug == "autism")
+    ).one()
+    db.session.add(TaxonomyTerm(taxonomy=category, slug="autism", name="Quokka lookalike"))
+    db.session.commit()
+    service = db.session.scalars(
+        select(Service)
+        .where(Service.published_at.is_not(None), ~Service.taxonomy_terms.contains(need_autism))
+        .order_by(Service.id)
+    ).first()
+    url = f"/manage/services/{service.id}/edit"
+    data = _form_for(client, url)
+    data["terms_need"] = [*data.get("terms_need", []), "autism"]
+    data["csrf_token"] = [csrf_token(client)]
+    assert client.post(url, data=data).status_code == 302
+    history = client.get(f"/manage/services/{service.id}/history").get_data(as_text=True)
+    assert need_autism.name in history
+    assert "Quokka lookalike" not in history

@@ -150,6 +150,10 @@ def test_an_invitation_can_be_sent_again_or_cancelled(app):
     assert cancelled.status_code == 302
     pending = client.get("/manage/users").get_data(as_text=True).split('id="invitations"')[1]
     assert "again@example.org" not in pending
+    again = client.post(
+        f"/manage/users/invitations/{invitation.id}/resend", data={"csrf_token": csrf_token(client)}
+    )
+    assert again.status_code == 404
     actions = db.session.scalars(
         select(AuditEvent.action).where(
             AuditEvent.subject_type == "invitation", AuditEvent.subject_id == invitation.id
