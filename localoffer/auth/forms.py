@@ -8,6 +8,7 @@ from wtforms import FieldList, FormField, PasswordField, StringField, SubmitFiel
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from localoffer.auth.passwords import password_problem
+from localoffer.form_rules import at_most
 
 EMAIL_REQUIRED = "Enter your email address"
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
@@ -86,7 +87,7 @@ class AcceptInvitationForm(FlaskForm):
         widget=GovTextInput(),
         validators=[
             DataRequired("Enter your name"),
-            Length(max=200, message="Name must be 200 characters or fewer"),
+            at_most(200, "Name"),
         ],
     )
     password = _password_field()

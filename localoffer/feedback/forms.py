@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextArea
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 
+from localoffer.form_rules import at_most
 from localoffer.urls import safe_next
 
 PROBLEM_MAX = 1200
@@ -35,12 +36,7 @@ class PageFeedbackForm(FlaskForm):
             "We cannot reply to this form."
         ),
         widget=GovTextArea(),
-        validators=[
-            Length(
-                max=PROBLEM_MAX,
-                message=f"What went wrong must be {PROBLEM_MAX:,} characters or fewer",
-            )
-        ],
+        validators=[at_most(PROBLEM_MAX, "What went wrong")],
     )
     # The honeypot: hidden from people, filled in by bots that fill in everything.
     website = StringField("Leave this empty")

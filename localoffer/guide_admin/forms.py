@@ -22,9 +22,10 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Optional, ValidationError
 
 from localoffer.date_fields import DayMonthYearField
+from localoffer.form_rules import at_most
 from localoffer.models import GuideAudience
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -55,7 +56,7 @@ class GuideForm(FlaskForm):
         widget=GovTextInput(),
         validators=[
             DataRequired("Enter the web address"),
-            Length(max=120, message="Web address must be 120 characters or fewer"),
+            at_most(120, "Web address"),
             _slug_check,
         ],
     )
@@ -65,7 +66,7 @@ class GuideForm(FlaskForm):
         widget=GovTextInput(),
         validators=[
             DataRequired("Enter a title"),
-            Length(max=200, message="Title must be 200 characters or fewer"),
+            at_most(200, "Title"),
         ],
     )
     summary = TextAreaField(
@@ -75,7 +76,7 @@ class GuideForm(FlaskForm):
         widget=GovTextArea(),
         validators=[
             DataRequired("Enter a summary"),
-            Length(max=600, message="Summary must be 600 characters or fewer"),
+            at_most(600, "Summary"),
         ],
     )
     body = TextAreaField(
@@ -87,7 +88,7 @@ class GuideForm(FlaskForm):
         widget=GovTextArea(),
         validators=[
             DataRequired("Enter the guide"),
-            Length(max=MAX_BODY, message=f"The guide must be {MAX_BODY:,} characters or fewer"),
+            at_most(MAX_BODY, "The guide"),
         ],
     )
     section_id = SelectField("Section", widget=GovSelect(), validate_choice=True)
@@ -111,7 +112,7 @@ class GuideForm(FlaskForm):
         widget=GovTextInput(),
         validators=[
             DataRequired("Enter the owner team"),
-            Length(max=200, message="Owner team must be 200 characters or fewer"),
+            at_most(200, "Owner team"),
         ],
     )
     review_due_on = DayMonthYearField(
@@ -130,7 +131,7 @@ class GuideForm(FlaskForm):
         "What did you change? (optional)",
         filters=[_without_nul],
         widget=GovTextInput(),
-        validators=[Length(max=300, message="What you changed must be 300 characters or fewer")],
+        validators=[at_most(300, "What you changed")],
     )
     based_on = HiddenField()
     submit = SubmitField("Save draft", widget=GovSubmitInput())

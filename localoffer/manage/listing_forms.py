@@ -47,6 +47,7 @@ from wtforms.validators import (
 
 from localoffer.date_fields import DayMonthYearField
 from localoffer.directory.forms import POSTCODE_PATTERN
+from localoffer.form_rules import at_most
 from localoffer.manage.listings import (
     COST_CHOICES,
     DIAGNOSIS_CHOICES,
@@ -188,7 +189,7 @@ class ServiceForm(FlaskForm):
         widget=GovTextInput(),
         validators=[
             DataRequired("Enter the name of the service"),
-            Length(max=200, message="Name must be 200 characters or fewer"),
+            at_most(200, "Name"),
         ],
     )
     alternate_name = StringField(
@@ -203,7 +204,7 @@ class ServiceForm(FlaskForm):
         widget=GovTextArea(),
         validators=[
             DataRequired("Enter a description"),
-            Length(max=10000, message="Description must be 10,000 characters or fewer"),
+            at_most(10000, "Description"),
         ],
     )
     how_to_access = TextAreaField(
@@ -224,7 +225,7 @@ class ServiceForm(FlaskForm):
         widget=GovTextInput(),
         validators=[
             Optional(),
-            Length(max=40, message="Phone number must be 40 characters or fewer"),
+            at_most(40, "Phone number"),
         ],
     )
     min_age = _age_field("Youngest age (optional)")

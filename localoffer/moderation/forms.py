@@ -24,6 +24,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from localoffer.form_rules import at_most
 from localoffer.urls import safe_next
 
 SERVICE_PATH = re.compile(r"^/services/(\d{1,9})(?:/[\w-]*)?$")
@@ -53,7 +54,7 @@ class ExerciseForm(FlaskForm):
         widget=GovTextInput(),
         validators=[
             DataRequired("Enter a title"),
-            Length(max=200, message="Title must be 200 characters or fewer"),
+            at_most(200, "Title"),
         ],
     )
     case_study = TextAreaField(
@@ -62,7 +63,7 @@ class ExerciseForm(FlaskForm):
         widget=GovTextArea(),
         validators=[
             DataRequired("Enter the case study"),
-            Length(max=5000, message="Case study must be 5,000 characters or fewer"),
+            at_most(5000, "Case study"),
         ],
     )
     task = TextAreaField(
@@ -71,7 +72,7 @@ class ExerciseForm(FlaskForm):
         widget=GovTextArea(),
         validators=[
             DataRequired("Enter the task"),
-            Length(max=5000, message="Task must be 5,000 characters or fewer"),
+            at_most(5000, "Task"),
         ],
     )
     template_id = SelectField(
@@ -83,9 +84,7 @@ class ExerciseForm(FlaskForm):
         "Pages or services to try (optional)",
         description="One address a line, like /services/12 or /young-people.",
         widget=GovTextArea(),
-        validators=[
-            Length(max=5000, message="Pages or services must be 5,000 characters or fewer")
-        ],
+        validators=[at_most(5000, "Pages or services")],
     )
     assignees = SelectMultipleField(
         "Volunteers and Young Inspectors",
@@ -138,9 +137,7 @@ class ModerationForm(FlaskForm):
         "Comment to the author",
         description="Needed when you send it back: say what to change.",
         widget=GovTextArea(),
-        validators=[
-            Length(max=COMMENT_MAX, message=f"Comment must be {COMMENT_MAX:,} characters or fewer")
-        ],
+        validators=[at_most(COMMENT_MAX, "Comment")],
     )
     themes = SelectMultipleField("Themes", widget=GovCheckboxesInput())
     submit = SubmitField("Save decision", widget=GovSubmitInput())
@@ -161,7 +158,7 @@ class ThemeForm(FlaskForm):
         widget=GovTextInput(),
         validators=[
             DataRequired("Enter the name of the theme"),
-            Length(max=100, message="Name must be 100 characters or fewer"),
+            at_most(100, "Name"),
         ],
     )
     submit = SubmitField("Add theme", widget=GovSubmitInput())

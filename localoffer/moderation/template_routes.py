@@ -7,12 +7,13 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea
 from wtforms import SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
 from localoffer import audit
 from localoffer.auth.forms import error_list
 from localoffer.auth.roles import STAFF, roles_required
 from localoffer.extensions import db
+from localoffer.form_rules import at_most
 from localoffer.models import Role
 from localoffer.moderation import bp
 from localoffer.reviews.questions import TemplateError
@@ -27,7 +28,7 @@ class TemplateVersionForm(FlaskForm):
         widget=GovTextArea(),
         validators=[
             DataRequired("Paste the template"),
-            Length(max=50_000, message="The template must be 50,000 characters or fewer"),
+            at_most(50_000, "The template"),
         ],
     )
     submit = SubmitField("Add this version", widget=GovSubmitInput())

@@ -9,6 +9,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTex
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
+from localoffer.form_rules import at_most
 from localoffer.reports.periods import LONGEST_DAYS, academic_year, academic_year_of, dates_period
 from localoffer.reports.service import HEADINGS, THEMES
 from localoffer.yousaid.forms import parse_date
@@ -97,12 +98,7 @@ def narrative_form_class() -> type[FlaskForm]:
                 TextAreaField(
                     label,
                     widget=GovTextArea(),
-                    validators=[
-                        Length(
-                            max=NARRATIVE_MAX,
-                            message=f"{label} must be {NARRATIVE_MAX:,} characters or fewer",
-                        )
-                    ],
+                    validators=[at_most(NARRATIVE_MAX, f"{label}")],
                 ),
             )
     return NarrativeForm

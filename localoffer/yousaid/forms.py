@@ -24,6 +24,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from localoffer.form_rules import at_most
 from localoffer.models import SourceType, WeDidStatus
 from localoffer.urls import safe_next
 
@@ -82,7 +83,7 @@ class YouSaidForm(FlaskForm):
         widget=GovTextArea(),
         validators=[
             DataRequired("Enter a summary of what families told us"),
-            Length(max=SUMMARY_MAX, message=f"Summary must be {SUMMARY_MAX:,} characters or fewer"),
+            at_most(SUMMARY_MAX, "Summary"),
         ],
     )
     themes = SelectMultipleField("Themes", widget=GovCheckboxesInput(), validate_choice=False)
@@ -96,7 +97,7 @@ class YouSaidForm(FlaskForm):
         "Page concerned (optional)",
         description="An address on this site, like /guides/ehc-plans",
         widget=GovTextInput(),
-        validators=[Length(max=500, message="Page must be 500 characters or fewer")],
+        validators=[at_most(500, "Page")],
     )
     # Evidence outside the offered choices is ignored when saving, never linked.
     reviews = SelectMultipleField(
@@ -137,7 +138,7 @@ class WeDidForm(FlaskForm):
         widget=GovTextArea(),
         validators=[
             DataRequired("Enter what we did or will do"),
-            Length(max=ACTION_MAX, message=f"This must be {ACTION_MAX:,} characters or fewer"),
+            at_most(ACTION_MAX, "This"),
         ],
     )
     team = StringField(
@@ -145,7 +146,7 @@ class WeDidForm(FlaskForm):
         widget=GovTextInput(),
         validators=[
             DataRequired("Enter the team responsible"),
-            Length(max=200, message="Team must be 200 characters or fewer"),
+            at_most(200, "Team"),
         ],
     )
     status = RadioField(
@@ -158,7 +159,7 @@ class WeDidForm(FlaskForm):
         "Why it is not possible",
         description="Needed when the status is not possible. This is published.",
         widget=GovTextArea(),
-        validators=[Length(max=ACTION_MAX, message="Reason must be 5,000 characters or fewer")],
+        validators=[at_most(ACTION_MAX, "Reason")],
     )
     target_on = _date_field("Target date", required=False)
     completed_on = _date_field("Date completed", required=False)
