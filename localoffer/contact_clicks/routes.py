@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import abort, redirect
+from flask import abort, redirect, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from localoffer.contact_clicks import bp
@@ -25,7 +25,8 @@ def website(service_id: int):
     target = clicks.website_of(found) if found is not None else None
     if target is None:
         abort(404)
-    if clicks.counts_visitor() and clicks.within_limit():
+    # HEAD is what link checkers send: answered, never counted.
+    if request.method == "GET" and clicks.counts_visitor() and clicks.within_limit():
         try:
             clicks.record_click(found, ContactKind.WEBSITE)
             db.session.commit()

@@ -120,6 +120,10 @@ def test_a_website_click_is_counted_and_goes_to_the_stored_website_only(app, cli
     assert response.headers["Location"] == WEBSITE
     assert response.headers["Cache-Control"] == "no-store"
     assert _clicks() == [(service.id, "website", today())]
+    # Link checkers ask with HEAD: answered the same, not counted.
+    checked = client.head(f"/services/{service.id}/website")
+    assert checked.status_code == 303 and checked.headers["Location"] == WEBSITE
+    assert len(_clicks()) == 1
 
 
 @pytest.mark.parametrize(
