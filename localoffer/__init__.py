@@ -36,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from localoffer.auth import bp as auth_bp
     from localoffer.auth.service import load_session_user
     from localoffer.bulk import bp as bulk_bp
+    from localoffer.contact_clicks import bp as contact_clicks_bp
     from localoffer.directory import bp as directory_bp
     from localoffer.feedback import bp as feedback_bp
     from localoffer.glossary import bp as glossary_bp
@@ -72,6 +73,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(site_search_bp)
     app.register_blueprint(yousaid_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(contact_clicks_bp)
     login_manager.user_loader(load_session_user)
 
     proxies = app.config["TRUSTED_PROXY_COUNT"]

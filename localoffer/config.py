@@ -86,6 +86,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SIGN_IN_MAX_FAILURES": 5,
         # "Was this page helpful?" answers allowed from one address.
         "FEEDBACK_LIMIT": env.get("FEEDBACK_LIMIT", "20 per hour"),
+        # Clicks on contact details counted from one address (more are not counted).
+        "CONTACT_CLICK_LIMIT": env.get("CONTACT_CLICK_LIMIT", "100 per hour"),
         # Where an individual complaint is signposted (the council's complaints procedure).
         "COMPLAINTS_URL": env.get(
             "COMPLAINTS_URL", "https://www.portsmouth.example.org/complaints"

@@ -34,6 +34,7 @@ from localoffer.models.guides import (
     guide_taxonomy_term,
 )
 from localoffer.models.listings import ChangeKind, ChangeRequest, ChangeStatus
+from localoffer.models.outcomes import ContactClick, ContactKind
 from localoffer.models.reviews import (
     Exercise,
     Review,
@@ -54,6 +55,8 @@ __all__ = [
     "ChangeRequest",
     "ChangeStatus",
     "Contact",
+    "ContactClick",
+    "ContactKind",
     "CostOption",
     "Eligibility",
     "Exercise",

@@ -18,6 +18,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -194,6 +195,9 @@ class AnnualReport(Base):
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # The published version's PDF, drawn on its first request and kept (localoffer/reports/pdf.py).
+    # Deferred: only the PDF address reads it.
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
     __table_args__ = (
         UniqueConstraint("period", "version"),

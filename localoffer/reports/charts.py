@@ -85,7 +85,7 @@ def report_charts(figures: dict) -> dict[str, Chart]:
         "satisfied_with_information": "Satisfied with the information",
         "felt_listened_to": "Felt listened to",
     }
-    return {
+    charts = {
         "directory": bar_chart(
             "chart-categories",
             "Services listed at the end of the period, by category",
@@ -130,3 +130,12 @@ def report_charts(figures: dict) -> dict[str, Chart]:
             target=aspiration["aspiration_percent"],
         ),
     }
+    # Reports published before contact clicks were counted have no such figure.
+    clicks = figures.get("contact_clicks")
+    if clicks is not None:
+        charts["contact_clicks"] = bar_chart(
+            "chart-contact-clicks",
+            "Clicks on contact details, by kind",
+            [(row["label"], row["count"]) for row in clicks["by_kind"]],
+        )
+    return charts

@@ -18,6 +18,7 @@ ROW_NAMES = (
     "filter",
     "said_on",
     "question",
+    "kind",
     "label",
 )
 

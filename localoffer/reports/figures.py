@@ -12,6 +12,10 @@ Definitions (shown in the report too):
   that have a review date, the share whose review date had not passed;
 - a page feedback problem is *resolved* when it is linked as evidence to a "You said" item
   whose response is done;
+- a *contact click* is a click on a service's phone number, email address or website on its
+  public page by a visitor not signed in (``localoffer/contact_clicks``); each is stored with
+  its day only. Clicks on services that are drafts now are left out (the report never counts or
+  names a listing families cannot see); clicks on closed services still count;
 - a *positive* answer to a report question is "Yes" (yes / partly / no questions) or 4 or 5
   (scales); "Don't know" is left out of the count answered.
 """
@@ -29,6 +33,8 @@ from localoffer.directory.vocabulary import FILTER_TAXONOMIES
 from localoffer.extensions import db
 from localoffer.models import (
     AuditEvent,
+    ContactClick,
+    ContactKind,
     PageFeedback,
     Review,
     ReviewAnswer,
@@ -243,6 +249,45 @@ def searches(period: Period) -> dict:
         "top": _top_queries(period),
         "top_with_no_results": _top_queries(period, SearchEvent.result_count == 0),
         "filters": _filters_used(period),
+    }
+
+
+# How families used services' contact details --------------------------------------------------
+
+
+def contact_clicks(period: Period) -> dict:
+    """Clicks in the period: the total, by kind, and the services clicked most."""
+    counted = and_(
+        ContactClick.clicked_on >= period.starts_on,
+        ContactClick.clicked_on <= period.ends_on,
+        Service.published_at.is_not(None),
+    )
+    count = func.count(ContactClick.id)
+    by_kind = dict(
+        _rows(
+            select(ContactClick.kind, count)
+            .join(Service, Service.id == ContactClick.service_id)
+            .where(counted)
+            .group_by(ContactClick.kind)
+        )
+    )
+    top = _rows(
+        select(Service.id, Service.name, count)
+        .join(Service, Service.id == ContactClick.service_id)
+        .where(counted)
+        .group_by(Service.id, Service.name)
+        .order_by(count.desc(), Service.name, Service.id)
+        .limit(TOP)
+    )
+    return {
+        "total": sum(by_kind.values()),
+        "by_kind": [
+            {"kind": kind.value, "label": kind.label, "count": int(by_kind.get(kind, 0))}
+            for kind in ContactKind
+        ],
+        "top_services": [
+            {"name": name, "service_id": service_id, "count": n} for service_id, name, n in top
+        ],
     }
 
 
@@ -558,8 +603,7 @@ def compute(period: Period, today: date | None = None) -> dict[str, Any]:
         },
         "directory": directory(period, today),
         "searches": searches(period),
-        # Not counted yet: clicks on contact details need a log of their own.
-        "contact_clicks": None,
+        "contact_clicks": contact_clicks(period),
         "mystery_shopping": mystery_shopping(period),
         "young_inspectors": young_inspectors(period),
         "page_feedback": page_feedback(period),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -18,6 +19,7 @@ from localoffer.reports.charts import report_charts
 from localoffer.reports.export import to_csv, to_json
 from localoffer.reports.figures import compute
 from localoffer.reports.forms import NarrativeForm, PeriodForm, field_name, narrative_data
+from localoffer.reports.pdf import cached_pdf
 from localoffer.reports.periods import parse_period
 
 
@@ -162,12 +164,29 @@ def report_csv(period: str, version: int | None):
 @bp.get("/reports/<period>/v<int:version>.pdf")
 def report_pdf(period: str, version: int | None):
     found, published = _published_or_404(period, version)
-    if not pdf_available():
+    if published.pdf is None and not pdf_available():
         abort(404)
-    values = _page_values(found, published.figures, published.narrative, published)
-    html = render_template("reports/pdf.html", **values)
-    return Response(
-        html_to_pdf(html),
+
+    def draw() -> bytes:
+        values = _page_values(found, published.figures, published.narrative, published)
+        return html_to_pdf(render_template("reports/pdf.html", **values))
+
+    filename = _filename(published, "pdf")
+    published_at = published.published_at
+    pdf = cached_pdf(published, draw)
+    response = Response(
+        pdf,
         mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{_filename(published, "pdf")}"'},
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
     )
+    response.set_etag(hashlib.sha256(pdf).hexdigest())
+    response.last_modified = published_at
+    response.cache_control.public = True
+    if version is None:
+        # The newest version's address: a correction would change what it holds.
+        response.cache_control.max_age = 300
+    else:
+        # A numbered version never changes.
+        response.cache_control.max_age = 365 * 24 * 3600
+        response.cache_control.immutable = True
+    return response.make_conditional(request)

@@ -7,6 +7,7 @@
 
 import { initAll } from './govuk-frontend.min.js'
 import { initPageFeedback } from './feedback.js'
+import { initContactClicks } from './contact-clicks.js'
 
 // Browsers that run ES modules are the ones GOV.UK Frontend 5 supports.
 document.body.classList.add('js-enabled', 'govuk-frontend-supported')
@@ -27,3 +28,4 @@ for (const button of document.querySelectorAll('button.lo-print-button')) {
 }
 
 initPageFeedback()
+initContactClicks()

@@ -177,6 +177,9 @@ MATRIX = {
     "reports.report_json": PUBLIC,
     "reports.report_csv": PUBLIC,
     "reports.report_pdf": PUBLIC,
+    # Counting clicks on contact details: public; signed-in visitors are answered, not counted.
+    "contact_clicks.website": dict.fromkeys(VISITORS, 303),
+    "contact_clicks.record": dict.fromkeys(VISITORS, 204),
 }
 
 
@@ -246,6 +249,7 @@ def world(app):
             "item_id": you_said.id,
             "period": report.period,
             "version": report.version,
+            "kind": "phone",
         },
         "form": {"service_id": service.id, "role": Role.VOLUNTEER.value, "organization_id": ""},
         "people": people,

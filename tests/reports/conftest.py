@@ -13,6 +13,8 @@ from sqlalchemy import select
 from localoffer.extensions import db
 from localoffer.models import (
     AuditEvent,
+    ContactClick,
+    ContactKind,
     Exercise,
     PageFeedback,
     ReviewStatus,
@@ -101,9 +103,9 @@ def build_year() -> dict:
     """The fixture year; returns the records tests refer to."""
     a = _service(at(2019, 5, 1), ["education", "communication-and-interaction"], date(2020, 12, 1))
     b = _service(at(2019, 10, 1), ["education", "health"], date(2020, 3, 1))
-    _service(at(2019, 6, 1), ["health"], date(2020, 12, 1), archived=at(2020, 1, 15))
+    closed = _service(at(2019, 6, 1), ["health"], date(2020, 12, 1), archived=at(2020, 1, 15))
     _service(at(2020, 9, 15), ["education"])  # published after the period
-    _service(None, ["education"])  # a draft
+    draft = _service(None, ["education"])  # a draft
     _service(at(2018, 1, 1), ["education"], archived=at(2019, 1, 1))  # archived before
 
     def search(query, results, filters, when=None):
@@ -168,6 +170,21 @@ def build_year() -> dict:
     feedback("/elsewhere", True)
     feedback("/", True, when=at(2020, 9, 1))
 
+    def clicks(service, kind, day, times=1):
+        for _ in range(times):
+            db.session.add(ContactClick(service_id=service.id, kind=kind, clicked_on=day))
+
+    phone, email, website = ContactKind.PHONE, ContactKind.EMAIL, ContactKind.WEBSITE
+    clicks(a, phone, date(2019, 9, 1), 3)  # the first day of the period
+    clicks(a, email, date(2020, 1, 10))
+    clicks(a, website, date(2020, 2, 3), 2)
+    clicks(b, website, date(2019, 11, 5))
+    clicks(b, phone, date(2020, 8, 31))  # the last day
+    clicks(closed, phone, date(2019, 12, 1))  # a closed service's page still shows it
+    clicks(draft, email, date(2020, 3, 3), 2)  # a draft now: not counted
+    clicks(a, phone, date(2019, 8, 31))  # the day before the period
+    clicks(b, website, date(2020, 9, 1))  # the day after
+
     done = _item(date(2019, 10, 1), "done", True, ["jargon"])
     not_possible = _item(
         date(2020, 1, 1), "not_possible", True, ["jargon", "hard-to-find"], "No money"
@@ -179,15 +196,26 @@ def build_year() -> dict:
     _item(date(2020, 3, 1))
     _item(date(2020, 9, 5), "done", True, ["jargon"])
     db.session.commit()
-    return {"service_a": a}
+    return {"service_a": a, "service_b": b, "closed": closed}
 
 
 @pytest.fixture(scope="module")
-def report_app(tmp_path_factory):
+def report_year(tmp_path_factory):
+    """The app over the fixture year, and the year's service names (random) by role."""
     with built_app(tmp_path_factory.mktemp("report"), seeded=True) as app:
         with app.app_context():
-            build_year()
-        yield app
+            names = {role: service.name for role, service in build_year().items()}
+        yield app, names
+
+
+@pytest.fixture(scope="module")
+def report_app(report_year):
+    return report_year[0]
+
+
+@pytest.fixture
+def names(report_year) -> dict[str, str]:
+    return report_year[1]
 
 
 @pytest.fixture

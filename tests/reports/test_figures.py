@@ -6,8 +6,11 @@ from datetime import date
 
 import pytest
 
+from localoffer.extensions import db
+from localoffer.models import ContactClick, ContactKind
 from localoffer.reports.figures import compute
 from localoffer.reports.periods import academic_year, parse_period
+from tests import factories
 
 PERIOD = academic_year(2019)
 
@@ -64,7 +67,44 @@ def test_what_families_looked_for(figures):
             {"filter": "within", "value": "5", "count": 1},
         ],
     }
-    assert figures["contact_clicks"] is None
+
+
+def test_contact_clicks(figures, names):
+    # In the period: service A 3 phone, 1 email, 2 website; B 1 website, 1 phone (on the last
+    # day); the closed service 1 phone. Not counted: a draft's 2 emails, a click the day before
+    # and one the day after.
+    result = figures["contact_clicks"]
+    service_ids = [row.pop("service_id") for row in result["top_services"]]
+    assert result == {
+        "total": 9,
+        "by_kind": [
+            {"kind": "phone", "label": "Phone", "count": 5},
+            {"kind": "email", "label": "Email", "count": 1},
+            {"kind": "website", "label": "Website", "count": 3},
+        ],
+        "top_services": [
+            {"name": names["service_a"], "count": 6},
+            {"name": names["service_b"], "count": 2},
+            {"name": names["closed"], "count": 1},
+        ],
+    }
+    assert len(set(service_ids)) == 3
+
+
+def test_contact_clicks_name_the_ten_services_clicked_most(app):
+    period = academic_year(2002)
+    for n in range(12):
+        service = factories.service(name=f"Clicked {n:02d}")
+        db.session.add_all(
+            ContactClick(service_id=service.id, kind=ContactKind.PHONE, clicked_on=date(2003, 1, 1))
+            for _ in range(n + 1)
+        )
+    db.session.flush()
+    result = compute(period)["contact_clicks"]
+    assert result["total"] == sum(range(1, 13))
+    assert [(row["name"], row["count"]) for row in result["top_services"]] == [
+        (f"Clicked {n:02d}", n + 1) for n in range(11, 1, -1)
+    ]
 
 
 def test_mystery_shopping(figures):
@@ -215,6 +255,8 @@ def test_an_empty_period_has_no_percentages(app):
     figures = compute(parse_period("2001-01-01_2001-12-31"))
     assert figures["directory"]["listed_at_end"] == 0
     assert figures["searches"]["total"] == 0
+    assert figures["contact_clicks"]["total"] == 0
+    assert figures["contact_clicks"]["top_services"] == []
     assert figures["aspiration"]["felt_listened_to"]["percent"] is None
     assert figures["aspiration"]["felt_listened_to"]["meets_aspiration"] is False
 

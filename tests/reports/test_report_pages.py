@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+import re
+import shutil
+import subprocess
 
 import pytest
 from flask import g
@@ -13,6 +17,7 @@ from localoffer.extensions import db
 from localoffer.guides.pdf import pdf_available
 from localoffer.models import AnnualReport, Role, SearchEvent
 from localoffer.reports.figures import compute
+from localoffer.reports.pdf import cached_pdf, pdf_drawn
 from localoffer.reports.periods import academic_year
 from tests import factories
 from tests.accounts import csrf_token, signed_in
@@ -140,7 +145,7 @@ def _published(officer, client):
     return client.get("/reports/2019-20.json").get_json()
 
 
-def test_the_csv_holds_every_figure(app, officer, client):
+def test_the_csv_holds_every_figure(app, officer, client, names):
     snapshot = _published(officer, client)
     response = client.get("/reports/2019-20.csv")
     assert response.mimetype == "text/csv"
@@ -154,7 +159,10 @@ def test_the_csv_holds_every_figure(app, officer, client):
     assert values[("searches", "filters.category=education.count")] == "4"
     assert values[("aspiration", "felt_listened_to.percent")] == "33"
     assert values[("page_feedback", "sections.Guides.helpful_percent")] == ""
-    assert values[("contact_clicks", "")] == ""
+    assert values[("contact_clicks", "total")] == "9"
+    assert values[("contact_clicks", "by_kind.phone.count")] == "5"
+    assert values[("contact_clicks", "by_kind.website.label")] == "Website"
+    assert values[("contact_clicks", f"top_services.{names['service_a']}.count")] == "6"
     question = "mystery_shopping", "questions.Did you find what you needed?.options.Partly.count"
     assert values[question] == "1"
 
@@ -171,6 +179,50 @@ def test_charts_have_a_title_a_text_alternative_and_a_table(app, officer, client
     assert "Website mystery shop: Did you find what you needed? (3 answered)" in html
 
 
+def test_contact_clicks_on_the_page_and_in_the_json(app, officer, client, names):
+    snapshot = _published(officer, client)
+    assert snapshot["figures"]["contact_clicks"]["total"] == 9
+    html = client.get("/reports/2019-20").get_data(as_text=True)
+    page = parse(html)
+    check_page(page)
+    assert "contact-clicks" in page.ids and "top-contacted-services" in page.ids
+    figures_table = html.split('id="search-figures"')[1].split("</table>")[0]
+    assert "Clicks on contact details (phone, email and website)" in figures_table
+    assert ">9</td>" in figures_table
+    assert 'aria-labelledby="chart-contact-clicks-title chart-contact-clicks-desc"' in html
+    assert "Clicks on contact details, by kind. Phone: 5; Email: 1; Website: 3." in html
+    top = html.split('id="top-contacted-services"')[1].split("</table>")[0]
+    rows = re.findall(r'header">([^<]+)</th><td class="[^"]+">(\d+)</td>', top)
+    assert rows == [(names["service_a"], "6"), (names["service_b"], "2"), (names["closed"], "1")]
+
+
+@pytest.mark.parametrize("frozen", ["missing", "none"])
+def test_a_snapshot_from_before_clicks_were_counted_renders_as_before(app, client, frozen):
+    figures = compute(academic_year(2010))
+    if frozen == "missing":
+        del figures["contact_clicks"]
+    else:
+        figures["contact_clicks"] = None
+    report = AnnualReport(
+        period="2010-11",
+        starts_on=academic_year(2010).starts_on,
+        ends_on=academic_year(2010).ends_on,
+        version=1,
+        narrative={},
+        figures=figures,
+        published_at=at(2011, 9, 1),
+    )
+    db.session.add(report)
+    db.session.flush()
+    html = client.get("/reports/2010-11").get_data(as_text=True)
+    check_page(parse(html))
+    figures_table = html.split('id="search-figures"')[1].split("</table>")[0]
+    assert "not counted yet" in figures_table
+    assert "chart-contact-clicks" not in html and "top-contacted-services" not in html
+    rows = list(csv.reader(io.StringIO(client.get("/reports/2010-11.csv").get_data(as_text=True))))
+    assert all(row[0] != "contact_clicks" or row[2] == "" for row in rows)
+
+
 def test_the_pdf(app, officer, client):
     _published(officer, client)
     response = client.get("/reports/2019-20.pdf")
@@ -179,6 +231,93 @@ def test_the_pdf(app, officer, client):
         return
     assert response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
+
+
+@pytest.fixture
+def drawn():
+    """Each report whose PDF is drawn, in order, through the real hook."""
+    reports = []
+
+    def note(report):
+        reports.append((report.period, report.version))
+
+    pdf_drawn.connect(note)
+    yield reports
+    pdf_drawn.disconnect(note)
+
+
+def _stored_pdf(period: str, version: int) -> bytes | None:
+    db.session.expire_all()
+    return db.session.scalar(
+        db.select(AnnualReport.pdf).where(
+            AnnualReport.period == period, AnnualReport.version == version
+        )
+    )
+
+
+def test_a_published_pdf_is_drawn_once_and_kept(app, officer, client, drawn):
+    _post(officer, "/manage/reports/2016-17/publish")
+    assert _stored_pdf("2016-17", 1) is None
+    first = client.get("/reports/2016-17.pdf")
+    if not pdf_available():
+        assert first.status_code == 404
+        return
+    assert first.status_code == 200 and first.data.startswith(b"%PDF")
+    assert drawn == [("2016-17", 1)]
+    assert _stored_pdf("2016-17", 1) == first.data
+    assert first.headers["ETag"] == f'"{hashlib.sha256(first.data).hexdigest()}"'
+    assert first.headers["Last-Modified"]
+    assert "max-age=300" in first.headers["Cache-Control"]
+
+    # The second request is served the stored copy without drawing it again.
+    second = client.get("/reports/2016-17.pdf")
+    assert second.data == first.data and drawn == [("2016-17", 1)]
+    assert second.headers["ETag"] == first.headers["ETag"]
+    unchanged = client.get("/reports/2016-17.pdf", headers={"If-None-Match": first.headers["ETag"]})
+    assert unchanged.status_code == 304 and unchanged.data == b""
+    numbered = client.get("/reports/2016-17/v1.pdf")
+    assert numbered.data == first.data and drawn == [("2016-17", 1)]
+    assert "immutable" in numbered.headers["Cache-Control"]
+    assert "max-age=31536000" in numbered.headers["Cache-Control"]
+
+    # A correction is a new version with a PDF of its own; the first keeps its copy.
+    _post(officer, "/manage/reports/2016-17/publish")
+    corrected = client.get("/reports/2016-17.pdf")
+    assert drawn == [("2016-17", 1), ("2016-17", 2)]
+    assert corrected.data != first.data and corrected.data == _stored_pdf("2016-17", 2)
+    assert corrected.headers["ETag"] != first.headers["ETag"]
+    assert _stored_pdf("2016-17", 1) == first.data
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", "-", "-"], input=corrected.data, capture_output=True, check=True
+        ).stdout.decode()
+        assert "Version 2" in " ".join(text.split())
+    assert client.get("/reports/2016-17/v1.pdf").data == first.data
+    assert drawn == [("2016-17", 1), ("2016-17", 2)]
+
+
+def test_a_pdf_stored_meanwhile_by_another_request_wins(app, officer, client, drawn):
+    """Two first requests at once: the one that stores second serves the first one's copy."""
+    _post(officer, "/manage/reports/2015-16/publish")
+    report = db.session.scalar(db.select(AnnualReport).where(AnnualReport.period == "2015-16"))
+
+    def draw_while_another_request_stores() -> bytes:
+        with db.engine.begin() as other:
+            other.execute(
+                db.update(AnnualReport)
+                .where(AnnualReport.id == report.id)
+                .values(pdf=b"%PDF-the other request's copy")
+            )
+        return b"%PDF-this request's copy"
+
+    served = cached_pdf(report, draw_while_another_request_stores)
+    assert served == b"%PDF-the other request's copy"
+    assert _stored_pdf("2015-16", 1) == served
+    assert drawn == [("2015-16", 1)]
+    # Stored bytes are what the address serves, without drawing (so even without WeasyPrint).
+    response = client.get("/reports/2015-16.pdf")
+    assert response.status_code == 200 and response.data == served
+    assert drawn == [("2015-16", 1)]
 
 
 def test_the_command_line_publishes_a_new_version(app):
