@@ -4,7 +4,8 @@ per age band, in all) on a synthetic area, and the home and young people's pages
 Builds (or reuses, with ``--workdir``) a SQLite database with ``bench/synthetic.py``'s area,
 then times, each ``--repeats`` times in a request context of its own (as a request would):
 ``term_counts("need")``, ``term_counts("category")``, ``term_counts("pfa-theme")``,
-``age_band_counts()``, ``count_listed()``, and ``GET /`` and ``GET /young-people`` through the
+``age_band_counts()``, ``count_listed()`` (``/healthz``'s, not kept), ``listed_total()`` (the
+home page's, kept), and ``GET /`` and ``GET /young-people`` through the
 test client. Then it unpublishes and republishes one listing (``lifecycle``, committed) and
 times the next home page: the first request after a change, when the counts are worked out
 again. Prints one JSON object; progress goes to stderr.
@@ -40,6 +41,7 @@ from localoffer import create_app  # noqa: E402
 from localoffer.directory.service import (  # noqa: E402
     age_band_counts,
     count_listed,
+    listed_total,
     publicly_listed,
     term_counts,
 )
@@ -132,6 +134,7 @@ def run(workdir: Path, services: int, repeats: int) -> dict[str, Any]:
         "term_counts_pfa_theme": lambda: term_counts("pfa-theme"),
         "age_band_counts": age_band_counts,
         "count_listed": count_listed,
+        "listed_total": listed_total,
     }
     result: dict[str, Any] = {"services": services, "listed_services": listed}
     for name, call in work.items():

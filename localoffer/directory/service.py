@@ -369,12 +369,15 @@ def get_listed_services(service_ids: list[int]) -> list[Service]:
 
 
 def count_listed() -> int:
-    """How many services families can find, kept between requests until a listing changes."""
-    return count_cache.cached(("listed",), _count_listed, today())
-
-
-def _count_listed() -> int:
+    """How many services families can find, counted now (``/healthz`` compares it with the
+    search index; one count is cheaper than checking the directory's version)."""
     return db.session.scalar(select(func.count(Service.id)).where(*publicly_listed())) or 0
+
+
+def listed_total() -> int:
+    """``count_listed()`` kept between requests until a listing changes, for the home page,
+    where the directory's version is read anyway for the other counts."""
+    return count_cache.cached(("listed",), count_listed, today())
 
 
 def age_band_counts() -> list[tuple[tuple[int, int], str, str, int]]:

@@ -123,7 +123,7 @@ def test_kept_counts_cost_one_small_query_per_request(app):
                 directory.term_counts("need"),
                 directory.term_counts("category"),
                 directory.age_band_counts(),
-                directory.count_listed(),
+                directory.listed_total(),
             )
         finally:
             event.remove(db.engine, "before_cursor_execute", note)
