@@ -1,18 +1,20 @@
 """The directory's counts (services per term, per age band, in all), kept per process and
-checked against the database on every use.
+checked against the database on every request.
 
 Counting the listed services per term reads every link between a listed service and a term
-(about 60,000 rows at 10,000 services): half a second for the home page. The counts change only
+(about 80,000 rows at 10,000 services): half a second for the home page. The counts change only
 when a listing does, so each process keeps the last counts it worked out together with the
-*directory version* they were worked out at, and every use first reads the version again with
-one aggregate query (milliseconds) and works the counts out afresh only when it differs.
+*directory version* they were worked out at. Each request reads the version again with one
+aggregate query (about 20 ms at 10,000 services; once, however many counts its page shows) and
+works a count out afresh only when the version differs from the one the count was kept at.
 
 Why this is safe with several gunicorn workers (or machines): nothing is invalidated by
 message. Every worker compares its counts with the version the database holds at the moment of
 the request, so a change committed by any worker is seen by every worker at its next request,
-exactly as ``load_vocabularies`` does for the vocabularies. The version is read before the
-counts, in the same transaction or later, so counts kept under a version are never older than
-it.
+exactly as ``load_vocabularies`` does for the vocabularies. Before counting, the version is read
+again and the counts are kept under that reading: they are worked out from the state that
+version describes or a later one, so counts kept under a version are never older than it (a
+later change moves the version, and the next request counts again).
 
 The version holds what the counts depend on:
 
