@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from localoffer.directory import count_cache
 from localoffer.directory.vocabulary import FILTER_TAXONOMIES, load_vocabularies
 from localoffer.extensions import db
 from localoffer.models import (
@@ -149,7 +150,14 @@ def filtered_ids(filters: DirectoryFilters) -> Select:
 
 
 def term_counts(taxonomy_slug: str) -> dict[str, int]:
-    """Listed services per term of one vocabulary (narrower terms counted in broader ones)."""
+    """Listed services per term of one vocabulary (narrower terms counted in broader ones),
+    kept between requests until a listing changes (``count_cache``). Do not change the result."""
+    return count_cache.cached(
+        ("terms", taxonomy_slug), lambda: _count_terms(taxonomy_slug), today()
+    )
+
+
+def _count_terms(taxonomy_slug: str) -> dict[str, int]:
     vocabulary = load_vocabularies()[taxonomy_slug]
     rows = db.session.execute(
         select(service_taxonomy_term.c.service_id, TaxonomyTerm.slug)
@@ -361,11 +369,24 @@ def get_listed_services(service_ids: list[int]) -> list[Service]:
 
 
 def count_listed() -> int:
+    """How many services families can find, counted now (``/healthz`` compares it with the
+    search index; one count is cheaper than checking the directory's version)."""
     return db.session.scalar(select(func.count(Service.id)).where(*publicly_listed())) or 0
 
 
+def listed_total() -> int:
+    """``count_listed()`` kept between requests until a listing changes, for the home page,
+    where the directory's version is read anyway for the other counts."""
+    return count_cache.cached(("listed",), count_listed, today())
+
+
 def age_band_counts() -> list[tuple[tuple[int, int], str, str, int]]:
-    """The home page's age bands with how many listed services cover each."""
+    """The home page's age bands with how many listed services cover each, kept between
+    requests until a listing changes. Do not change the result."""
+    return count_cache.cached(("age bands",), _count_age_bands, today())
+
+
+def _count_age_bands() -> list[tuple[tuple[int, int], str, str, int]]:
     out = []
     for (lo, hi), label, hint in AGE_BANDS:
         filters = DirectoryFilters(age=(lo, hi))

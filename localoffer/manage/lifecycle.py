@@ -43,6 +43,10 @@ def edit_service(service: Service, values: dict[str, Any], actor: User | None) -
     """Apply the form's values; record which fields changed. An edit is not a check."""
     changes = apply_values(service, values)
     if changes:
+        # Terms, ages, costs, contacts, places and times live in rows of their own, and changing
+        # only those would leave the service row (and so its version) as it was: a form opened
+        # before this edit would then save over it without a conflict. Touch the row.
+        service.updated_at = datetime.now(UTC)
         db.session.flush()
         audit.record("service.edited", actor, service, changes)
     return changes

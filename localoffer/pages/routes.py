@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import render_template
 
-from localoffer.directory.service import age_band_counts, count_listed, term_counts
+from localoffer.directory.service import age_band_counts, listed_total, term_counts
 from localoffer.directory.vocabulary import load_vocabularies
 from localoffer.pages import bp
 
@@ -19,7 +19,7 @@ def home():
         need_counts=term_counts("need"),
         category_counts=term_counts("category"),
         age_bands=age_band_counts(),
-        total=count_listed(),
+        total=listed_total(),
     )
 
 

@@ -1,8 +1,9 @@
 """Real-browser tests: the app served by gunicorn on 127.0.0.1, driven by Debian's Chromium.
 
 - ``live_server`` (session): a temporary SQLite database built with ``flask db upgrade`` and
-  ``flask seed`` (the demo area), an admin (``flask users create-admin``), and volunteers with
-  this month's exercise and one submitted review (``tests/browser/seed_reviewers.py``),
+  ``flask seed`` (the demo area), an admin (``flask users create-admin``), volunteers with
+  this month's exercise and one submitted review, and an officer
+  (``tests/browser/seed_reviewers.py``),
   served by gunicorn on a free port; stopped at the end. It uses no other fixture, so it is
   the same whatever database the rest of the suite runs on.
 - ``browser`` (session): Chromium from ``CHROMIUM_PATH`` (default ``/usr/bin/chromium``) through
@@ -180,8 +181,12 @@ def live_server(request):
     )
     _run(
         [sys.executable, "-m", "tests.browser.seed_reviewers"],
-        {**env, "BROWSER_VOLUNTEER_PASSWORD": VOLUNTEER_PASSWORD},
-        "seeding the volunteers and their exercise",
+        {
+            **env,
+            "BROWSER_VOLUNTEER_PASSWORD": VOLUNTEER_PASSWORD,
+            "BROWSER_OFFICER_PASSWORD": OFFICER_PASSWORD,
+        },
+        "seeding the volunteers, their exercise and an officer",
     )
 
     port = _free_port()
@@ -243,6 +248,7 @@ def live_server(request):
 STAFF_EMAIL = "ada.admin@example.org"
 STAFF_PASSWORD = secrets.token_urlsafe(18)
 VOLUNTEER_PASSWORD = secrets.token_urlsafe(18)
+OFFICER_PASSWORD = secrets.token_urlsafe(18)
 
 
 @dataclass

@@ -7,7 +7,9 @@ the same environment: ``python -m tests.browser.seed_reviewers``. It adds
   ``BROWSER_VOLUNTEER_PASSWORD``),
 - this month's exercise, created by the admin: the service mystery shop of one listed service,
   assigned to that volunteer,
-- a second volunteer's submitted review of the same exercise, for the officers' pages to show.
+- a second volunteer's submitted review of the same exercise, for the officers' pages to show,
+- an officer (not an admin) whose journey ``test_officer_journey`` follows (password from
+  ``BROWSER_OFFICER_PASSWORD``).
 
 Real app, real database, the reviews' own service functions: nothing a form would refuse.
 """
@@ -31,6 +33,7 @@ from localoffer.reviews.service import latest_templates, questions_of, start_rev
 
 VOLUNTEER_EMAIL = "val.volunteer@example.org"
 OTHER_VOLUNTEER_EMAIL = "omar.volunteer@example.org"
+OFFICER_EMAIL = "olu.officer@example.org"
 EXERCISE_TITLE = "Phone a service as a family would"
 TEMPLATE = "service-mystery-shop"
 OTHER_ANSWERS = {
@@ -44,8 +47,8 @@ OTHER_ANSWERS = {
 }
 
 
-def _user(email: str, name: str, password: str) -> User:
-    user = User(email=email, name=name, role=Role.VOLUNTEER, password_hash=hash_password(password))
+def _user(email: str, name: str, password: str, role: Role = Role.VOLUNTEER) -> User:
+    user = User(email=email, name=name, role=role, password_hash=hash_password(password))
     db.session.add(user)
     return user
 
@@ -61,6 +64,7 @@ def main() -> None:
         ).first()
         volunteer = _user(VOLUNTEER_EMAIL, "Val Volunteer", password)
         other = _user(OTHER_VOLUNTEER_EMAIL, "Omar Volunteer", password)
+        _user(OFFICER_EMAIL, "Olu Officer", os.environ["BROWSER_OFFICER_PASSWORD"], Role.OFFICER)
         db.session.flush()
         exercise = create_exercise(
             ExerciseFields(

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from localoffer.extensions import db
 from localoffer.manage.lifecycle import add_months
 from localoffer.manage.listing_forms import parse_clock
+from localoffer.manage.listings import listing_values
 from localoffer.models import AuditEvent, Location, Organization, Role, Service, ServiceStatus
 from tests import factories
 from tests.accounts import csrf_token, signed_in
@@ -225,6 +226,44 @@ def test_saving_a_form_built_from_an_old_version_shows_both_versions(officer_cli
     assert client.post(url, data=again).status_code == 302
     db.session.expire_all()
     assert db.session.get(Service, service.id).description == "My description."
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"terms_need": ["hearing-impairment"]},  # rows of service_taxonomy_term only
+        {"min_age": ["19"], "max_age": ["25"]},  # the eligibility row only
+    ],
+    ids=["need terms", "ages"],
+)
+def test_a_change_held_outside_the_service_row_still_makes_older_forms_conflict(
+    officer_client, change
+):
+    client = officer_client
+    service = db.session.scalars(
+        select(Service).where(Service.published_at.is_not(None)).order_by(Service.id)
+    ).first()
+    url = f"/manage/services/{service.id}/edit"
+    mine = _form_for(client, url)
+    colleague = signed_in(
+        client.application.test_client(), factories.user(Role.OFFICER, name="Colin Colleague")
+    )
+    theirs = _form_for(colleague, url)
+    assert all(theirs.get(name) != value for name, value in change.items())
+    theirs.update(change)
+    theirs["csrf_token"] = [csrf_token(colleague)]
+    assert colleague.post(url, data=theirs).status_code == 302
+
+    mine["description"] = ["My description."]
+    mine["csrf_token"] = [csrf_token(client)]
+    response = client.post(url, data=mine)
+    assert response.status_code == 409
+    assert "This listing was changed by Colin Colleague" in response.get_data(as_text=True)
+    db.session.expire_all()
+    saved = listing_values(db.session.get(Service, service.id))
+    for name, value in change.items():
+        expected = value if name.startswith("terms_") else int(value[0])
+        assert saved[name] == expected
 
 
 def _form_for_response(html: str) -> dict:
