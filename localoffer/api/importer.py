@@ -257,6 +257,11 @@ class _Writer:
         service.taxonomy_terms = list({id(t): t for t in terms}.values())
         if created:
             db.session.add(service)
+        else:
+            # The child rows above are replaced, not edited, and a change to them alone would
+            # leave the service row (and so its version) as it was: an officer's edit form
+            # opened before the import could then save over it without a conflict.
+            service.updated_at = datetime.now(UTC)
         db.session.flush()
         after = _scalars(service)
         changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}

@@ -178,6 +178,22 @@ def test_importing_into_the_same_directory_updates_and_new_services_arrive_as_dr
     assert db.session.scalar(select(func.count(Service.id))) == 6
 
 
+def test_an_import_changing_only_ages_moves_the_listings_version(empty_app, tmp_path):
+    """Otherwise an edit form opened before the import would save over it without a conflict."""
+    world = build_world()
+    services = _export_world(empty_app, tmp_path)
+    swim = next(s for s in services if s["id"] == world.swimming.uuid)
+    version_before = world.swimming.version
+    swim["localoffer"]["eligibilities"][0]["maximum_age"] += 1
+    swim["maximum_age"] = swim["localoffer"]["eligibilities"][0]["maximum_age"]
+    (tmp_path / SERVICES_FILE).write_text(json.dumps(services), encoding="utf-8")
+
+    run(empty_app, "import", "oruk", str(tmp_path))
+    db.session.expire_all()
+    assert world.swimming.eligibilities[0].maximum_age == swim["maximum_age"]
+    assert world.swimming.version > version_before
+
+
 def test_bad_services_are_refused_with_reasons_and_the_rest_imported(empty_app, tmp_path):
     good = {
         "id": str(uuid.uuid4()),
