@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -103,6 +104,10 @@ def _edit_record(kind: str, record_id: int | None):
                 if kind == "location":
                     _set_accessibility(record, form.accessibility.data, changes)
                     _place_on_map(record, changes)
+            if changes and not created:
+                # Accessibility lines are rows of their own: changing only those would leave
+                # the version as it was, and a form opened earlier could save over them.
+                record.updated_at = datetime.now(UTC)
             db.session.flush()
             if changes or created:
                 audit.record(

@@ -97,6 +97,38 @@ def test_a_location_checks_the_postcode_and_keeps_accessibility_lines(empty_app)
     assert location.public_address_lines == ["Portsmouth", "PO4"]
 
 
+def test_a_location_form_from_before_an_accessibility_change_is_not_saved(empty_app):
+    """Accessibility lines are rows of their own: changing only them must still move the version."""
+    client = _officer(empty_app)
+    data = {
+        "name": "Wombat Hall",
+        "address_1": "1 High Street",
+        "city": "Portsmouth",
+        "postcode": "PO4 8LD",
+        "accessibility": "Step-free entrance",
+    }
+    assert (
+        client.post("/manage/locations/new", data={**data, "csrf_token": csrf_token(client)})
+    ).status_code == 302
+    location = db.session.scalar(select(Location).where(Location.name == "Wombat Hall"))
+    url = f"/manage/locations/{location.id}"
+    stale = {**data, "version": str(location.version)}
+    colleague = _officer(empty_app, "Colin Colleague")
+    saved = colleague.post(
+        url,
+        data={**stale, "csrf_token": csrf_token(colleague), "accessibility": "Hearing loop"},
+    )
+    assert saved.status_code == 302
+    response = client.post(
+        url, data={**stale, "csrf_token": csrf_token(client), "city": "Southsea"}
+    )
+    assert response.status_code == 409
+    db.session.expire_all()
+    kept = db.session.get(Location, location.id)
+    assert [a.description for a in kept.accessibilities] == ["Hearing loop"]
+    assert kept.city == "Portsmouth"
+
+
 def test_organisation_and_location_text_is_escaped_on_every_page(fresh_seeded_app):
     client = _officer(fresh_seeded_app)
     service = db.session.scalars(select(Service).order_by(Service.id)).first()
