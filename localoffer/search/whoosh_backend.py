@@ -531,11 +531,15 @@ def relevance(
                 keep = allowed_dense[leaf.docnums]
                 scores[leaf.docnums[keep]] += leaf.scores[keep] * clause.boost
                 continue
+            every_word = clause.mask & allowed
+            if not every_word:
+                # Common for a phrase in a short field: nothing to add, so skip the arrays.
+                continue
             # Summed leaf by leaf from zero, as sum() would, then kept where every leaf matched.
             summed_leaves = np.zeros(size)
             for leaf in clause.leaves:
                 summed_leaves[leaf.docnums] += leaf.scores
-            both = _dense(clause.mask & allowed, size)
+            both = _dense(every_word, size)
             scores[both] += summed_leaves[both] * clause.boost
         best = np.zeros(size)
         summed = np.zeros(size)
