@@ -45,8 +45,8 @@ from localoffer.directory.service import (  # noqa: E402
     browse_services,
     count_listed,
     filtered_ids,
-    listing_options,
     publicly_listed,
+    results_page_services,
 )
 from localoffer.directory.vocabulary import load_vocabularies  # noqa: E402
 from localoffer.extensions import db  # noqa: E402
@@ -260,7 +260,8 @@ def search_page(query: BenchQuery) -> int:
 
 def like_page(query: BenchQuery) -> int:
     """What a directory without a search index would do for the same page: the filters and a
-    LIKE per word in SQL (``filtered_ids``), a count, and one page of services by name. With a
+    LIKE per word in SQL (``filtered_ids``), a count, and one page of services by name, loaded
+    for display as the site loads its results (``results_page_services``). With a
     place, distances are worked out in Python over the filtered services' locations (inside a
     bounding box when there is a radius) and the page is the nearest. Returns the total."""
     ids = filtered_ids(query.filters())
@@ -269,14 +270,13 @@ def like_page(query: BenchQuery) -> int:
     if place is None:
         total = db.session.scalar(select(func.count()).select_from(ids.subquery())) or 0
         page = (
-            select(Service)
+            select(Service.id)
             .where(Service.id.in_(ids))
-            .options(*listing_options())
             .order_by(func.lower(Service.name), Service.id)
             .limit(PER_PAGE)
             .offset(offset)
         )
-        db.session.scalars(page).all()
+        results_page_services(list(db.session.scalars(page)))
         return total
     origin = (place.latitude, place.longitude)
     points = (
@@ -302,9 +302,7 @@ def like_page(query: BenchQuery) -> int:
         candidates = list(db.session.scalars(ids))
     candidates.sort(key=lambda i: (nearest.get(i, math.inf), i))
     wanted = candidates[offset : offset + PER_PAGE]
-    db.session.scalars(
-        select(Service).where(Service.id.in_(wanted)).options(*listing_options())
-    ).all()
+    results_page_services(wanted)
     return len(candidates)
 
 
@@ -332,9 +330,7 @@ def page_floor_ms(app: Flask, repeats: int = 50) -> float:
         with app.test_request_context("/services"):
             started = time.perf_counter()
             load_vocabularies()
-            db.session.scalars(
-                select(Service).where(Service.id.in_(ids)).options(*listing_options())
-            ).all()
+            results_page_services(ids)
             times.append((time.perf_counter() - started) * 1000)
     return percentile(times, 50)
 

@@ -7,7 +7,7 @@ from datetime import date, time
 from flask import Flask
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
-from localoffer.directory.display import cost_summary, format_money, summary_text
+from localoffer.directory.display import cost_summary, format_money, summary_facts, summary_text
 from localoffer.shortlist.store import shortlist_ids
 from localoffer.text import render_markdown
 
@@ -92,6 +92,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["cost_summary"] = cost_summary
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.globals["format_ages"] = format_ages
+    app.jinja_env.globals["summary_facts"] = summary_facts
     # A global, not a context value, so imported macros (shortlist buttons) can see it too.
     app.jinja_env.globals["in_shortlist"] = lambda service_id: service_id in shortlist_ids()
     app.jinja_env.trim_blocks = True

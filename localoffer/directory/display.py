@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
 import bleach
 import markdown
@@ -30,9 +33,21 @@ def format_money(amount: Decimal) -> str:
     return f"£{amount:,.0f}" if amount == amount.to_integral_value() else f"£{amount:,.2f}"
 
 
+class CostLike(Protocol):
+    """A cost option's figures: a ``CostOption`` or a row with the same columns."""
+
+    is_free: bool
+    amount: Decimal | None
+    option: str | None
+
+
 def cost_summary(service: Service) -> str:
     """Free, Free or £12.50 per session, From £5 per hour, or Ask the service."""
-    options = service.cost_options
+    return cost_text(service.cost_options)
+
+
+def cost_text(options: Sequence[CostLike]) -> str:
+    """``cost_summary`` for a service's cost options, in their order."""
     if not options:
         return "Ask the service"
     free = any(option.is_free for option in options)
@@ -50,3 +65,28 @@ def cost_summary(service: Service) -> str:
     if len(paid) > 1:
         return f"From {price}{unit}"
     return f"{price}{unit}"
+
+
+@dataclass(frozen=True)
+class SummaryFacts:
+    """The facts a list of services shows under each one's description
+    (``templates/includes/service_summary.html``)."""
+
+    # The first eligibility's minimum and maximum age; None when the listing gives none.
+    age_range: tuple[int | None, int | None] | None
+    # Every location's town in order, repeats included: the template removes them.
+    towns: tuple[str, ...]
+    cost: str
+    categories: tuple[str, ...]
+
+
+def summary_facts(service: Service) -> SummaryFacts:
+    """The summary facts of a service loaded with its eligibilities, locations, cost options
+    and terms (see ``summary_facts_by_id`` in ``directory/service.py`` for a page of ids)."""
+    eligibility = service.eligibilities[0] if service.eligibilities else None
+    return SummaryFacts(
+        age_range=(eligibility.minimum_age, eligibility.maximum_age) if eligibility else None,
+        towns=tuple(location.city for location in service.locations),
+        cost=cost_summary(service),
+        categories=tuple(term.name for term in service.terms_in("category")),
+    )

@@ -44,8 +44,6 @@ def services():
         place=place,
         within_miles=within,
     )
-    if page == 1 and (filters.active or place):
-        record_search(filters.q, form.kept_arguments(), results.total)
     kept = form.kept_arguments()
 
     def page_url(number: int) -> str:
@@ -54,25 +52,27 @@ def services():
     def sort_url(sort: str) -> str:
         return url_for("directory.services", **{**kept, "sort": sort})
 
-    return (
-        render_template(
-            "directory/services.html",
-            form=form,
-            filters=filters,
-            results=results,
-            outcome=outcome,
-            place=place,
-            within=within,
-            within_choices=WITHIN_CHOICES,
-            vocabularies=vocabularies,
-            errors=form.error_list(),
-            age_bands=AGE_BANDS,
-            max_age=MAX_AGE,
-            page_url=page_url,
-            sort_url=sort_url,
-        ),
-        400 if form.error_list() else 200,
+    html = render_template(
+        "directory/services.html",
+        form=form,
+        filters=filters,
+        results=results,
+        outcome=outcome,
+        place=place,
+        within=within,
+        within_choices=WITHIN_CHOICES,
+        vocabularies=vocabularies,
+        errors=form.error_list(),
+        age_bands=AGE_BANDS,
+        max_age=MAX_AGE,
+        page_url=page_url,
+        sort_url=sort_url,
     )
+    # Logged after rendering: the log's commit would expire every service on the page, and
+    # each would then be read again, one query at a time.
+    if page == 1 and (filters.active or place):
+        record_search(filters.q, kept, results.total)
+    return html, 400 if form.error_list() else 200
 
 
 @bp.get("/services/<int:service_id>")

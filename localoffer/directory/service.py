@@ -6,20 +6,23 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import BindParameter, Select, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from localoffer.directory import count_cache
+from localoffer.directory.display import SummaryFacts, cost_text
 from localoffer.directory.vocabulary import FILTER_TAXONOMIES, load_vocabularies
 from localoffer.extensions import db
 from localoffer.models import (
     Contact,
     CostOption,
     Eligibility,
+    Location,
     Organization,
     Service,
     ServiceAtLocation,
     ServiceStatus,
+    Taxonomy,
     TaxonomyTerm,
     service_taxonomy_term,
 )
@@ -77,15 +80,20 @@ class DirectoryPage:
     facets: dict[str, list[FacetValue]]
     age_counts: dict[int, int]
     page_out_of_range: bool = False
+    # Each service's SummaryFacts by id, for the results list.
+    facts: dict[int, SummaryFacts] = field(default_factory=dict)
 
 
 def today() -> date:
     return date.today()
 
 
-def publicly_listed() -> list:
-    """Conditions for a service that families can find: published, running, inside its dates."""
-    now = today()
+def publicly_listed(on: date | BindParameter | None = None) -> list:
+    """Conditions for a service that families can find: published, running, inside its dates.
+
+    ``on`` is the day to check, today unless given; a bind parameter serves a statement built
+    once and run on many days."""
+    now = today() if on is None else on
     return [
         Service.published_at.is_not(None),
         Service.status != ServiceStatus.CLOSED,
@@ -186,6 +194,88 @@ def listing_options():
     )
 
 
+# The results page's statements, built once: every search runs them, and building a statement
+# and its cache key cost about as much as running it. Bound per call: the page's ids, today.
+_PAGE_IDS = bindparam("ids", expanding=True)
+_PAGE_SERVICES = (
+    select(Service)
+    .where(Service.id.in_(_PAGE_IDS), *publicly_listed(bindparam("today")))
+    .options(joinedload(Service.organization))
+)
+# The rows behind SummaryFacts, each in the order of the service relationship it stands for.
+_FIRST_AGES = (
+    select(Eligibility.service_id, Eligibility.minimum_age, Eligibility.maximum_age)
+    .where(Eligibility.service_id.in_(_PAGE_IDS))
+    .order_by(Eligibility.id)
+)
+_TOWNS = (
+    select(ServiceAtLocation.service_id, Location.city)
+    .join(Location, Location.id == ServiceAtLocation.location_id)
+    .where(ServiceAtLocation.service_id.in_(_PAGE_IDS))
+    .order_by(ServiceAtLocation.id)
+)
+_COSTS = (
+    select(CostOption.service_id, CostOption.is_free, CostOption.amount, CostOption.option)
+    .where(CostOption.service_id.in_(_PAGE_IDS))
+    .order_by(CostOption.id)
+)
+_CATEGORIES = (
+    select(service_taxonomy_term.c.service_id, TaxonomyTerm.name)
+    .join(TaxonomyTerm, TaxonomyTerm.id == service_taxonomy_term.c.taxonomy_term_id)
+    .join(Taxonomy, Taxonomy.id == TaxonomyTerm.taxonomy_id)
+    .where(service_taxonomy_term.c.service_id.in_(_PAGE_IDS), Taxonomy.slug == "category")
+    .order_by(TaxonomyTerm.position, TaxonomyTerm.id)
+)
+
+
+def results_page_services(ids: list[int]) -> tuple[list[Service], dict[int, SummaryFacts]]:
+    """The listed services among ``ids``, in that order, with what their results items show.
+
+    Only the services and their organisations are loaded as objects (one query); the ages,
+    towns, costs and types of help come from ``summary_facts_by_id``. Loading every term,
+    location, eligibility and cost option of 20 services as objects took longer than the
+    search itself."""
+    if not ids:
+        return [], {}
+    found = {
+        service.id: service
+        for service in db.session.scalars(_PAGE_SERVICES, {"ids": ids, "today": today()})
+    }
+    services = [found[i] for i in ids if i in found]
+    return services, summary_facts_by_id(list(found))
+
+
+def summary_facts_by_id(ids: list[int]) -> dict[int, SummaryFacts]:
+    """The SummaryFacts of the services ``ids``, from four narrow queries of plain rows (the
+    same facts as ``summary_facts`` gives for each service loaded with its relationships)."""
+    if not ids:
+        return {}
+    # Plain rows need none of the ORM's work, so they go straight to the connection.
+    connection = db.session.connection()
+    page = {"ids": ids}
+    first_ages: dict[int, tuple[int | None, int | None]] = {}
+    for service_id, minimum, maximum in connection.execute(_FIRST_AGES, page):
+        first_ages.setdefault(service_id, (minimum, maximum))
+    towns: dict[int, list[str]] = defaultdict(list)
+    for service_id, city in connection.execute(_TOWNS, page):
+        towns[service_id].append(city)
+    costs: dict[int, list] = defaultdict(list)
+    for row in connection.execute(_COSTS, page):
+        costs[row.service_id].append(row)
+    categories: dict[int, list[str]] = defaultdict(list)
+    for service_id, name in connection.execute(_CATEGORIES, page):
+        categories[service_id].append(name)
+    return {
+        service_id: SummaryFacts(
+            age_range=first_ages.get(service_id),
+            towns=tuple(towns[service_id]),
+            cost=cost_text(costs[service_id]),
+            categories=tuple(categories[service_id]),
+        )
+        for service_id in ids
+    }
+
+
 @dataclass(frozen=True)
 class Place:
     """Where the family searched from."""
@@ -273,15 +363,7 @@ def browse_services(
         # A missing or damaged index is derived data: rebuild it from the database and retry.
         search.rebuild()
         response = search.backend.search(request)
-    found = {
-        s.id: s
-        for s in db.session.scalars(
-            select(Service)
-            .where(Service.id.in_(response.ids), *publicly_listed())
-            .options(*listing_options())
-        )
-    }
-    services = [found[i] for i in response.ids if i in found]
+    services, facts = results_page_services(response.ids)
     facets = {
         slug: _facet_values(slug, response.facets.get(slug, {}), filters.terms.get(slug, ()))
         for slug in FILTER_TAXONOMIES
@@ -300,6 +382,7 @@ def browse_services(
         facets=facets,
         age_counts=response.age_counts,
         page_out_of_range=page > response.pages,
+        facts=facts,
     )
     outcome = SearchOutcome(
         interpreted_as=response.interpreted_as,

@@ -24,6 +24,10 @@ from localoffer.search.whoosh_backend import WhooshBackend
 logger = logging.getLogger(__name__)
 
 
+# Read before every search, so built once.
+_GLOSSARY_VERSION = select(func.count(GlossaryTerm.id), func.max(GlossaryTerm.updated_at))
+
+
 class SearchEngine:
     """Holds the backend and keeps its thesaurus in step with the glossary table."""
 
@@ -33,11 +37,7 @@ class SearchEngine:
 
     def refresh_thesaurus(self) -> Thesaurus:
         """Reload the thesaurus when the glossary has changed since it was last read."""
-        version = tuple(
-            db.session.execute(
-                select(func.count(GlossaryTerm.id), func.max(GlossaryTerm.updated_at))
-            ).one()
-        )
+        version = tuple(db.session.connection().execute(_GLOSSARY_VERSION).one())
         if version != self._glossary_version:
             terms = db.session.scalars(select(GlossaryTerm).order_by(GlossaryTerm.id)).all()
             self.backend.thesaurus = Thesaurus(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
+from whoosh.lang.porter import stem
 
 from localoffer.search.query import split_words
 
@@ -42,17 +44,23 @@ class ThesaurusMatch:
 
 
 class Thesaurus:
-    """Finds known terms in text by whole words, longest phrase first, ignoring case."""
+    """Finds known terms in text by whole words, longest phrase first, ignoring case.
+
+    A phrase of two or more words also matches in other forms of its words ("apply for an
+    EHCP" finds the entry that lists "applying for an EHCP"). A single word must match
+    exactly: a stem on its own is too loose ("fitness" is not "fits", "travel" is not
+    "travellers")."""
 
     def __init__(self, entries: Iterable[ThesaurusEntry] = ()) -> None:
         self.entries = tuple(entries)
         self._triggers: dict[tuple[str, ...], tuple[ThesaurusEntry, ...]] = {}
+        self._stemmed: dict[tuple[str, ...], tuple[ThesaurusEntry, ...]] = {}
         for entry in self.entries:
             for phrase in entry.triggers():
                 key = tuple(split_words(phrase))
-                known = self._triggers.get(key, ())
-                if key and entry not in known:
-                    self._triggers[key] = (*known, entry)
+                _add(self._triggers, key, entry)
+                if len(key) > 1:
+                    _add(self._stemmed, _stems(key), entry)
         self._longest = max((len(key) for key in self._triggers), default=0)
 
     def __len__(self) -> int:
@@ -64,7 +72,10 @@ class Thesaurus:
         position = 0
         while position < len(words):
             for size in range(min(self._longest, len(words) - position), 0, -1):
-                entries = self._triggers.get(tuple(words[position : position + size]))
+                window = tuple(words[position : position + size])
+                entries = self._triggers.get(window)
+                if not entries and size > 1:
+                    entries = self._stemmed.get(_stems(window))
                 if entries:
                     found.append(ThesaurusMatch(position, position + size, entries))
                     position += size
@@ -83,6 +94,25 @@ class Thesaurus:
     def expand(self, text: str) -> tuple[str, ...]:
         """Every phrase to search for because of the entries ``text`` matches."""
         return _unique([phrase for entry in self.match(text) for phrase in entry.phrases()])
+
+
+def _add(
+    triggers: dict[tuple[str, ...], tuple[ThesaurusEntry, ...]],
+    key: tuple[str, ...],
+    entry: ThesaurusEntry,
+) -> None:
+    known = triggers.get(key, ())
+    if key and entry not in known:
+        triggers[key] = (*known, entry)
+
+
+@lru_cache(maxsize=4096)
+def _stem(word: str) -> str:
+    return stem(word)
+
+
+def _stems(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(_stem(word) for word in words)
 
 
 def load_thesaurus(path: str | Path) -> Thesaurus:

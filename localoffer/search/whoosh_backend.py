@@ -450,17 +450,37 @@ def _tokens(phrase: str) -> list[str]:
 # of a typed phrase, count for less, so a service named for the typed words is not outranked
 # by one that merely repeats several synonyms.
 TYPED_WEIGHT = 1.0
-ALTERNATIVE_WEIGHT = 0.7
+ALTERNATIVE_WEIGHT = 0.6
 SINGLE_WORD_WEIGHT = 0.5
 # A group scores its best phrase plus this share of the others (a dis-max with tie-breaker).
 TIE_BREAKER = 0.5
+# An alternative longer than what was typed is scaled by (typed words / its words) to this
+# power: the square root, as classic Lucene normalises for length.
+LENGTH_EXPONENT = 0.5
 
 
-def _weighted_phrases(group: QueryGroup) -> list[tuple[str, float]]:
-    phrases = [(" ".join(group.words), TYPED_WEIGHT)]
-    phrases += [(phrase, ALTERNATIVE_WEIGHT) for phrase in group.alternatives]
+def _distinct_tokens(phrase: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(_tokens(phrase)))
+
+
+def _weighted_phrases(group: QueryGroup) -> list[tuple[tuple[str, ...], float]]:
+    """Each phrase of a group as its distinct analysed tokens, with how much it counts.
+
+    A phrase scores the sum of its tokens' scores, so without a correction a long thesaurus
+    alternative would outweigh a short typed word just by having more words: "after school
+    club" (a synonym of "swimming" in the leisure entry) scored three words' worth against
+    one, and "early years" two against a typed "nursery". An alternative with more tokens
+    than the typed phrase is therefore scaled down by the square root of the ratio; a
+    shorter one is not scaled up."""
+    typed = _distinct_tokens(" ".join(group.words))
+    phrases = [(typed, TYPED_WEIGHT)]
+    for phrase in group.alternatives:
+        tokens = _distinct_tokens(phrase)
+        if tokens:
+            ratio = min(max(len(typed), 1) / len(tokens), 1.0)
+            phrases.append((tokens, ALTERNATIVE_WEIGHT * ratio**LENGTH_EXPONENT))
     if len(group.words) > 1:
-        phrases += [(word, SINGLE_WORD_WEIGHT) for word in group.words]
+        phrases += [(_distinct_tokens(word), SINGLE_WORD_WEIGHT) for word in group.words]
     return phrases
 
 
@@ -469,8 +489,7 @@ def plan_query(parsed: ParsedQuery, snap: _Snapshot, searcher: Searcher) -> list
     groups = []
     for group in parsed.groups:
         clauses: dict[tuple[str, tuple[str, ...]], _Clause] = {}
-        for number, (phrase, weight) in enumerate(_weighted_phrases(group)):
-            tokens = tuple(dict.fromkeys(_tokens(phrase)))
+        for number, (tokens, weight) in enumerate(_weighted_phrases(group)):
             for field, boost in FIELD_BOOSTS.items() if tokens else ():
                 leaves = tuple(snap.leaf(searcher, field, token) for token in tokens)
                 clauses.setdefault((field, tokens), _Clause(boost, leaves, number, weight))
@@ -512,11 +531,15 @@ def relevance(
                 keep = allowed_dense[leaf.docnums]
                 scores[leaf.docnums[keep]] += leaf.scores[keep] * clause.boost
                 continue
+            every_word = clause.mask & allowed
+            if not every_word:
+                # Common for a phrase in a short field: nothing to add, so skip the arrays.
+                continue
             # Summed leaf by leaf from zero, as sum() would, then kept where every leaf matched.
             summed_leaves = np.zeros(size)
             for leaf in clause.leaves:
                 summed_leaves[leaf.docnums] += leaf.scores
-            both = _dense(clause.mask & allowed, size)
+            both = _dense(every_word, size)
             scores[both] += summed_leaves[both] * clause.boost
         best = np.zeros(size)
         summed = np.zeros(size)

@@ -13,6 +13,9 @@ from localoffer.site_search.service import combined_search
 def results():
     text = request.args.get("q", "", type=str)
     found = combined_search(text)
+    # Rendered before the search is logged: the log's commit would expire every service on
+    # the page, and each would then be read again, one query at a time.
+    page = render_template("site_search/results.html", found=found)
     if found.query:
         record_search(found.query, {"search": "guides-and-services"}, found.total)
-    return render_template("site_search/results.html", found=found)
+    return page

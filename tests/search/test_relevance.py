@@ -6,11 +6,12 @@ reading seed/area/*.yaml, not by copying what the engine returns). Every one of 
 in the top five results of the first page, searched through the real ``/services`` route
 with the default sort (relevance, whenever there are words).
 
-Cases the engine currently ranks badly are kept, not weakened: they are marked
-``xfail(strict=True)`` with the reason, so they start failing loudly (and must be unmarked)
-the moment ranking is tuned to get them right. The reasons were diagnosed when synonym scores
-were summed; since then a group scores its best phrase plus half of the rest (dis-max), which
-fixed three cases, so a reason's exact rank may be out of date while the cause still applies.
+A case the engine ranks badly is kept, not weakened: mark it ``ranking_bug(reason)``
+(a strict xfail), so it fails loudly, and must be unmarked, the moment ranking gets it right.
+No case is marked today: the last five (EHCP, applying for an EHCP, nursery, support at
+college, swimming) were fixed by scaling long thesaurus alternatives to the length of what
+was typed, matching multi-word thesaurus phrases in any word form, and a glossary entry for
+additional learning support.
 """
 
 from __future__ import annotations
@@ -114,23 +115,11 @@ FAMILY_QUERIES = [
         "EHCP",
         ["edu-ehc-needs-assessment", "edu-ehc-plan-annual-reviews"],
         id="ehcp",
-        marks=ranking_bug(
-            "EHC needs assessment ranks 11th: every EHCP synonym is a separate clause and the "
-            "clauses are summed, so school places whose eligibility and access text say 'EHC plan"
-            " (education, health and care plan)' several ways outrank the service named 'EHC "
-            "needs assessment'"
-        ),
     ),
     pytest.param(
         "how do I apply for an EHCP",
         ["edu-ehc-needs-assessment"],
         id="apply-for-ehcp",
-        marks=ranking_bug(
-            "EHC needs assessment ranks 16th: thesaurus triggers match unstemmed words, so 'apply"
-            " for an EHCP' misses the 'applying for an ehcp' synonym of EHC needs assessment; "
-            "what is left is the EHCP group (summed synonyms favour services repeating 'EHC "
-            "plan') scaled down by coordination over the other typed words"
-        ),
     ),
     pytest.param(
         "EHC needs assessment",
@@ -166,12 +155,6 @@ FAMILY_QUERIES = [
         "nursery",
         ["edu-little-harbour-nursery-place", "edu-seahorse-nursery-place"],
         id="nursery",
-        marks=ranking_bug(
-            "'Day nursery place with SEN support' ranks 10th: 'nursery' expands to early years, "
-            "pre-school, childminder, etc. and each expansion's score is added, so early-years "
-            "council teams and a pre-school outrank the actual day nursery whose name matches the"
-            " typed word"
-        ),
     ),
     pytest.param(
         "childminders", ["edu-childminding-network-find-a-childminder"], id="childminders"
@@ -223,12 +206,6 @@ FAMILY_QUERIES = [
         "support at college",
         ["edu-portsea-bay-learning-support", "edu-downs-havant-learning-support"],
         id="support-at-college",
-        marks=ranking_bug(
-            "Downs and Havant's 'Additional learning support' ranks 12th: 'college' is only in "
-            "its organisation name (boost 1.5), while the generic word 'support' in the names of "
-            "SENDIASS independent supporters and youth justice SEND support carries them into the"
-            " top 5"
-        ),
     ),
     pytest.param(
         "specialist college",
@@ -314,12 +291,6 @@ FAMILY_QUERIES = [
         "swimming",
         ["care-saturday-swimming-session"],
         id="swimming",
-        marks=ranking_bug(
-            "'Saturday swimming session for disabled children' ranks 6th: 'swimming' expands to "
-            "clubs, after school club, sports, leisure, etc. and those summed expansion scores "
-            "let three after-school clubs, a youth club and a sports club outrank the exact name "
-            "match"
-        ),
     ),
     pytest.param("sports club", ["care-ability-multi-sports-club"], id="sports-club"),
 ]

@@ -29,6 +29,17 @@ def test_multi_word_synonyms_match(thesaurus):
     assert terms(thesaurus.match("an education, health and care plan")) == ["EHCP"]
 
 
+def test_phrases_match_in_other_word_forms_but_single_words_only_exactly():
+    assessment = ThesaurusEntry("EHC needs assessment", "An assessment.", ("applying for an ehcp",))
+    epilepsy = ThesaurusEntry("Epilepsy", "Seizures.", ("fits",))
+    thesaurus = Thesaurus([assessment, epilepsy])
+    assert terms(thesaurus.match("how do I apply for an EHCP")) == ["EHC needs assessment"]
+    assert terms(thesaurus.match("Applied for an EHCP last year")) == ["EHC needs assessment"]
+    assert terms(thesaurus.match("fits")) == ["Epilepsy"]
+    assert thesaurus.match("fitness class") == []
+    assert thesaurus.match("fit") == []
+
+
 def test_the_longest_phrase_wins():
     short = ThesaurusEntry("therapy", "Help.")
     long = ThesaurusEntry("SALT", "Speech.", ("speech therapy",))

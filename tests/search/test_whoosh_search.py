@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from localoffer.search.backend import SearchRequest
-from localoffer.search.thesaurus import load_thesaurus
+from localoffer.search.thesaurus import Thesaurus, ThesaurusEntry, load_thesaurus
 from localoffer.search.whoosh_backend import WhooshBackend, make_snippet
 from tests.search.conftest import PORTSMOUTH, corpus, make_doc
 
@@ -312,6 +312,22 @@ def test_more_matching_words_rank_higher(backend):
         ]
     )
     assert search(backend, "music autism").ids == [2, 1]
+
+
+def test_a_long_synonym_does_not_outrank_the_word_typed(tmp_path):
+    # Summed word by word, "after school club" in a name once scored three words' worth.
+    leisure = ThesaurusEntry(
+        "Inclusive leisure", "Clubs and sport.", ("swimming", "after school club"), ("leisure",)
+    )
+    with WhooshBackend(tmp_path / "index", Thesaurus([leisure])) as backend:
+        backend.rebuild(
+            [
+                make_doc(1, "After school club", description="Games every weekday after school."),
+                make_doc(2, "Saturday swimming session", description="Relaxed swimming."),
+                make_doc(3, "Library", description="Books."),
+            ]
+        )
+        assert search(backend, "swimming").ids == [2, 1]
 
 
 def test_distance_sort_without_a_place_ranks_text_by_relevance(searchable):
