@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, islice
 
 import numpy as np
 from whoosh import index as whoosh_index
@@ -69,6 +69,8 @@ MAX_PER_PAGE = 100
 SNIPPET_CHARS = 200
 SNIPPET_LEAD = 60
 SNIPPET_SCAN = 20_000
+# Characters of a description scanned for a first match before the rest of it.
+SNIPPET_OPENING = 600
 AGE_CEILING = 130
 CACHED_PLACES = 16
 # About 12 bytes a posting: bounds each process's term cache to roughly 25 MB.
@@ -398,14 +400,36 @@ def _stem(word: str) -> str:
     return stem(word)
 
 
-def _matched_spans(text: str, terms: frozenset[str]) -> Iterator[tuple[int, int]]:
-    """Where words of ``text`` analyse to one of ``terms``, as the stemming analyser would;
-    lazily, so a snippet stops reading at its end."""
-    return (
-        match.span()
-        for match in _TOKEN.finditer(text, 0, SNIPPET_SCAN)
-        if _stem(match.group().lower()) in terms
-    )
+def _first_span(text: str, terms: frozenset[str]) -> tuple[int, int] | None:
+    """The span of the first token of ``text`` that analyses to one of ``terms``.
+
+    The tokens are listed and checked in C (``findall``, ``map``), and match objects are made
+    only up to the first hit: a description's words before its first match cost most of a
+    snippet when each was a Python-level step."""
+    # The opening first, then the rest: matches are usually early. Cut at a space, which no
+    # token contains, so the two parts hold exactly the tokens of one scan.
+    cut = text.find(" ", SNIPPET_OPENING, SNIPPET_SCAN)
+    parts = ((0, cut), (cut, SNIPPET_SCAN)) if cut > 0 else ((0, SNIPPET_SCAN),)
+    for low, high in parts:
+        tokens = _TOKEN.findall(text, low, high)
+        hits = list(map(terms.__contains__, map(_stem, map(str.lower, tokens))))
+        if True in hits:
+            found = islice(_TOKEN.finditer(text, low, high), hits.index(True), None)
+            return next(found).span()
+    return None
+
+
+def _later_spans(
+    text: str, start: int, end: int, terms: frozenset[str]
+) -> Iterator[tuple[int, int]]:
+    """The matched tokens after ``start`` that end by ``end``, tokenised as one scan of the
+    whole text would be (so a word across ``end`` is not cut short), stopping at the first
+    token past ``end`` rather than at the next match, which may be far beyond."""
+    for match in _TOKEN.finditer(text, start, SNIPPET_SCAN):
+        if match.end() > end:
+            return
+        if _stem(match.group().lower()) in terms:
+            yield match.span()
 
 
 def make_snippet(text: str, terms: frozenset[str]) -> str:
@@ -414,8 +438,7 @@ def make_snippet(text: str, terms: frozenset[str]) -> str:
     Whoosh's highlighter analyses every token through the whole filter chain, which cost more
     than the rest of a search; this scans with the same tokeniser and stemmer instead.
     """
-    spans = _matched_spans(text, terms) if text and terms else iter(())
-    first_span = next(spans, None)
+    first_span = _first_span(text, terms) if text and terms else None
     if first_span is None:
         if len(text) <= SNIPPET_CHARS:
             return html.escape(text)
@@ -430,9 +453,7 @@ def make_snippet(text: str, terms: frozenset[str]) -> str:
         end = max(text.rfind(" ", first_end, end), first_end)
     parts = ["…" if start else ""]
     position = start
-    for low, high in chain([first_span], spans):
-        if high > end:
-            break
+    for low, high in chain([first_span], _later_spans(text, first_end, end, terms)):
         parts.append(html.escape(text[position:low]))
         parts.append(f'<strong class="lo-highlight">{html.escape(text[low:high])}</strong>')
         position = high
@@ -442,8 +463,11 @@ def make_snippet(text: str, terms: frozenset[str]) -> str:
     return "".join(parts).strip()
 
 
-def _tokens(phrase: str) -> list[str]:
-    return [token.text for token in ANALYZER(phrase)]
+@lru_cache(maxsize=8192)
+def _tokens(phrase: str) -> tuple[str, ...]:
+    """``phrase`` as the index's analyser reads it. Cached: the same thesaurus phrases come up
+    in query after query, and the analyser's filter chain cost more than scoring them."""
+    return tuple(token.text for token in ANALYZER(phrase))
 
 
 # What the family typed counts most; the thesaurus's other phrases for it, and the single words
@@ -488,19 +512,39 @@ def plan_query(parsed: ParsedQuery, snap: _Snapshot, searcher: Searcher) -> list
     """Per query group, the clauses any of which matches it; built from postings, not syntax."""
     groups = []
     for group in parsed.groups:
-        clauses: dict[tuple[str, tuple[str, ...]], _Clause] = {}
+        # A group with any analysed token counts towards coordination even when none of its
+        # clauses can match: only the clauses are left out, not the group.
+        searched = False
+        seen: set[tuple[str, tuple[str, ...]]] = set()
+        clauses: list[_Clause] = []
         for number, (tokens, weight) in enumerate(_weighted_phrases(group)):
             for field, boost in FIELD_BOOSTS.items() if tokens else ():
+                searched = True
+                if (field, tokens) in seen:
+                    continue
+                seen.add((field, tokens))
                 leaves = tuple(snap.leaf(searcher, field, token) for token in tokens)
-                clauses.setdefault((field, tokens), _Clause(boost, leaves, number, weight))
+                # A clause with a word no listed document has in the field matches nothing and
+                # adds nothing to any score: most of a broad thesaurus group's clauses.
+                if all(leaf.mask for leaf in leaves):
+                    clauses.append(_Clause(boost, leaves, number, weight))
         word = group.words[0]
         if len(group.words) == 1 and re.search(r"\d", word) and re.search(r"[a-z]", word):
-            clauses[("postcodes", (word,))] = _Clause(
-                1.0, (snap.leaf(searcher, "postcodes", word),)
-            )
-        if clauses:
-            groups.append(list(clauses.values()))
+            searched = True
+            clauses.append(_Clause(1.0, (snap.leaf(searcher, "postcodes", word),)))
+        if searched:
+            groups.append(clauses)
     return groups
+
+
+def _phrase_scores(
+    by_phrase: dict[int, np.ndarray], weights: dict[int, float], clause: _Clause, size: int
+) -> np.ndarray:
+    """The score array of ``clause``'s phrase, made the first time the phrase adds a score."""
+    if clause.phrase not in by_phrase:
+        by_phrase[clause.phrase] = np.zeros(size)
+        weights[clause.phrase] = clause.weight
+    return by_phrase[clause.phrase]
 
 
 def relevance(
@@ -519,15 +563,17 @@ def relevance(
     totals = np.zeros(size)
     matched = np.zeros(size, dtype=np.int64)
     for clauses in groups:
+        # Only phrases that add something to an allowed document get an array: one that adds
+        # nothing would add 0.0 to every sum and leave every maximum as it is (scores are
+        # never negative). The sums are made in phrase order, as when every phrase had one.
         by_phrase: dict[int, np.ndarray] = {}
         weights: dict[int, float] = {}
         for clause in clauses:
-            if clause.phrase not in by_phrase:
-                by_phrase[clause.phrase] = np.zeros(size)
-            scores = by_phrase[clause.phrase]
-            weights[clause.phrase] = clause.weight
             if len(clause.leaves) == 1:
                 leaf = clause.leaves[0]
+                if not leaf.mask & allowed:
+                    continue
+                scores = _phrase_scores(by_phrase, weights, clause, size)
                 keep = allowed_dense[leaf.docnums]
                 scores[leaf.docnums[keep]] += leaf.scores[keep] * clause.boost
                 continue
@@ -535,16 +581,20 @@ def relevance(
             if not every_word:
                 # Common for a phrase in a short field: nothing to add, so skip the arrays.
                 continue
+            scores = _phrase_scores(by_phrase, weights, clause, size)
             # Summed leaf by leaf from zero, as sum() would, then kept where every leaf matched.
             summed_leaves = np.zeros(size)
             for leaf in clause.leaves:
                 summed_leaves[leaf.docnums] += leaf.scores
             both = _dense(every_word, size)
             scores[both] += summed_leaves[both] * clause.boost
+        if not by_phrase:
+            # Nothing in the group matched an allowed document: no score, no match to count.
+            continue
         best = np.zeros(size)
         summed = np.zeros(size)
-        for phrase, scores in by_phrase.items():
-            weighted = scores * weights[phrase]
+        for phrase in sorted(by_phrase):
+            weighted = by_phrase[phrase] * weights[phrase]
             # Adding 0.0 where a phrase did not match leaves a sum unchanged.
             summed += weighted
             np.maximum(best, weighted, out=best)
