@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
-from flask import g, has_request_context
 from sqlalchemy import func, select
 
+from localoffer.directory.vocabulary import Vocabulary, load_vocabularies
 from localoffer.extensions import db
 from localoffer.models import (
     Contact,
@@ -92,42 +91,19 @@ def taxonomies() -> list[Taxonomy]:
     return list(db.session.scalars(select(Taxonomy).order_by(Taxonomy.id)))
 
 
-@dataclass(frozen=True)
-class Vocabulary:
-    """A taxonomy as the listing values need it: plain values, safe to keep after a commit."""
-
-    id: int
-    slug: str
-    name: str
-
-    @property
-    def field(self) -> str:
-        return taxonomy_field(self.slug)
-
-
-def vocabularies() -> dict[str, Vocabulary]:
-    """The taxonomies keyed by their form field name, read once per request.
-
-    A history page labels and describes every changed field of every event; without this each
-    of those calls would query the taxonomies again. Taxonomies only change when an area is
-    seeded, never within a request.
-    """
-    cached = g.get("listing_vocabularies") if has_request_context() else None
-    if cached is None:
-        rows = db.session.execute(
-            select(Taxonomy.id, Taxonomy.slug, Taxonomy.name).order_by(Taxonomy.id)
-        )
-        cached = {taxonomy_field(slug): Vocabulary(id_, slug, name) for id_, slug, name in rows}
-        if has_request_context():
-            g.listing_vocabularies = cached
-    return cached
+def vocabulary_of(field: str) -> Vocabulary | None:
+    """The vocabulary a ``terms_...`` field holds (read once per request), or None."""
+    for vocabulary in load_vocabularies().values():
+        if taxonomy_field(vocabulary.slug) == field:
+            return vocabulary
+    return None
 
 
 def field_label(field: str) -> str:
     """What an officer calls a listing field in differences and the history."""
     if field in FIELD_LABELS:
         return FIELD_LABELS[field]
-    vocabulary = vocabularies().get(field)
+    vocabulary = vocabulary_of(field)
     if vocabulary is not None:
         return vocabulary.name
     return field.replace("_", " ").capitalize()
@@ -170,9 +146,10 @@ def listing_values(service: Service) -> dict[str, Any]:
     }
     for question in SendQuestion:
         values[f"send_{question.value}"] = service.send_answer(question) or ""
-    for field, vocabulary in vocabularies().items():
-        values[field] = sorted(
-            term.slug for term in service.taxonomy_terms if term.taxonomy_id == vocabulary.id
+    for vocabulary in load_vocabularies().values():
+        own = {term.id for term in vocabulary.terms.values()}
+        values[taxonomy_field(vocabulary.slug)] = sorted(
+            term.slug for term in service.taxonomy_terms if term.id in own
         )
     return values
 
@@ -319,15 +296,17 @@ def _set_send_answer(service: Service, question: SendQuestion, value: Any) -> No
 
 
 def _set_terms(service: Service, field: str, slugs: list[str]) -> None:
-    vocabulary = vocabularies()[field]
+    taxonomy = db.session.scalars(
+        select(Taxonomy).where(Taxonomy.slug == vocabulary_of(field).slug)
+    ).one()
     wanted = list(
         db.session.scalars(
             select(TaxonomyTerm).where(
-                TaxonomyTerm.taxonomy_id == vocabulary.id, TaxonomyTerm.slug.in_(slugs)
+                TaxonomyTerm.taxonomy_id == taxonomy.id, TaxonomyTerm.slug.in_(slugs)
             )
         )
     )
-    others = [t for t in service.taxonomy_terms if t.taxonomy_id != vocabulary.id]
+    others = [t for t in service.taxonomy_terms if t.taxonomy_id != taxonomy.id]
     service.taxonomy_terms = others + wanted
 
 
@@ -353,16 +332,10 @@ def describe(field: str, value: Any) -> str:
         )
     if field == "diagnosis_needed":
         return DIAGNOSIS_CHOICES.get(value, str(value))
-    vocabulary = vocabularies().get(field)
+    vocabulary = vocabulary_of(field)
     if vocabulary is not None and isinstance(value, list):
-        # Term slugs are unique only within their taxonomy, so the names are looked up in
-        # this field's taxonomy alone.
-        names = db.session.scalars(
-            select(TaxonomyTerm.name).where(
-                TaxonomyTerm.taxonomy_id == vocabulary.id, TaxonomyTerm.slug.in_(value)
-            )
-        )
-        return "; ".join(sorted(set(names)))
+        # Term slugs are unique only within their vocabulary: names come from this one alone.
+        return "; ".join(sorted({vocabulary.terms[s].name for s in value if s in vocabulary.terms}))
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     return str(value)
