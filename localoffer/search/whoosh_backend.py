@@ -11,7 +11,6 @@ posting through a tree of matchers, which was several times slower on 10,000 doc
 from __future__ import annotations
 
 import fcntl
-import html
 import math
 import os
 import re
@@ -24,7 +23,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain, islice
 
 import numpy as np
 from whoosh import index as whoosh_index
@@ -32,7 +30,6 @@ from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
-from whoosh.lang.porter import stem
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, IndexWriter
@@ -48,6 +45,7 @@ from localoffer.search.documents import FACET_NAMES, ServiceDocument
 from localoffer.search.geo import EARTH_RADIUS_MILES, is_valid_point
 from localoffer.search.geocoding import normalise_postcode, outward_code
 from localoffer.search.query import ParsedQuery, QueryGroup, parse_query
+from localoffer.search.snippets import WordForms, make_snippet, spelling_words
 from localoffer.search.thesaurus import Thesaurus
 
 ANALYZER = StemmingAnalyzer()
@@ -66,20 +64,12 @@ COORDINATION = 0.9
 WRITE_WAIT_SECONDS = 10.0
 LOCK_FILE = ".localoffer-write.lock"
 MAX_PER_PAGE = 100
-SNIPPET_CHARS = 200
-SNIPPET_LEAD = 60
-SNIPPET_SCAN = 20_000
-# Characters of a description scanned for a first match before the rest of it.
-SNIPPET_OPENING = 600
 AGE_CEILING = 130
 CACHED_PLACES = 16
 # About 12 bytes a posting: bounds each process's term cache to roughly 25 MB.
 CACHED_POSTINGS = 2_000_000
 SUGGEST_BELOW = 3
 _TOC_FILE = re.compile(r"^_MAIN_(\d+)\.toc$")
-# Whoosh's default tokeniser pattern, so snippets find exactly the words the index holds.
-_TOKEN = re.compile(r"\w+(?:\.?\w+)*")
-_SPELLING_WORD = re.compile(r"[^\W\d_]{3,}")
 
 
 def build_schema() -> Schema:
@@ -134,11 +124,7 @@ def document_fields(doc: ServiceDocument) -> dict[str, str]:
             if is_valid_point((lat, lon))
         ),
         "spelling": " ".join(
-            dict.fromkeys(
-                _SPELLING_WORD.findall(
-                    " ".join((doc.name, doc.alternate_name, doc.description, doc.need_text)).lower()
-                )
-            )
+            spelling_words(" ".join((doc.name, doc.alternate_name, doc.description, doc.need_text)))
         ),
     }
     return {"id": str(doc.id), **{name: value for name, value in fields.items() if value}}
@@ -230,12 +216,16 @@ class _Snapshot:
         self.size = size = reader.doc_count_all()
         self.ids = [0] * size
         self.rank = [0] * size
+        # Each document's description, for its snippet: reading it back from the stored
+        # fields (decompressing and unpickling them) cost a tenth of a search per page.
+        self.descriptions = [""] * size
         # Per document: each point as (lat radians, lon radians, cos lat), for haversine.
         self.points: dict[int, tuple[tuple[float, float, float], ...]] = {}
         ranges: dict[int, list[tuple[int, int]]] = {}
         names = []
         for docnum, stored in reader.iter_docs():
             self.ids[docnum] = int(stored["id"])
+            self.descriptions[docnum] = stored.get("description", "")
             names.append((stored.get("name", "").casefold(), self.ids[docnum], docnum))
             if found := _parse_ranges(stored.get("ages", "")):
                 ranges[docnum] = found
@@ -249,6 +239,7 @@ class _Snapshot:
         self.rank_array = np.array(self.rank, dtype=np.int64)
         self.live = _mask((docnum for _, _, docnum in names), size)
         self.facets = self._facet_masks(reader)
+        self.word_forms = WordForms(reader.field_terms("spelling"))
         self.unbounded = self.live & ~_mask(ranges, size)
         top = max([MAX_AGE, *(high for found in ranges.values() for _, high in found)])
         by_age: list[list[int]] = [[] for _ in range(top + 1)]
@@ -393,74 +384,6 @@ class _View:
     token: tuple[int, int, int]
     searcher: Searcher
     snapshot: _Snapshot
-
-
-@lru_cache(maxsize=65536)
-def _stem(word: str) -> str:
-    return stem(word)
-
-
-def _first_span(text: str, terms: frozenset[str]) -> tuple[int, int] | None:
-    """The span of the first token of ``text`` that analyses to one of ``terms``.
-
-    The tokens are listed and checked in C (``findall``, ``map``), and match objects are made
-    only up to the first hit: a description's words before its first match cost most of a
-    snippet when each was a Python-level step."""
-    # The opening first, then the rest: matches are usually early. Cut at a space, which no
-    # token contains, so the two parts hold exactly the tokens of one scan.
-    cut = text.find(" ", SNIPPET_OPENING, SNIPPET_SCAN)
-    parts = ((0, cut), (cut, SNIPPET_SCAN)) if cut > 0 else ((0, SNIPPET_SCAN),)
-    for low, high in parts:
-        tokens = _TOKEN.findall(text, low, high)
-        hits = list(map(terms.__contains__, map(_stem, map(str.lower, tokens))))
-        if True in hits:
-            found = islice(_TOKEN.finditer(text, low, high), hits.index(True), None)
-            return next(found).span()
-    return None
-
-
-def _later_spans(
-    text: str, start: int, end: int, terms: frozenset[str]
-) -> Iterator[tuple[int, int]]:
-    """The matched tokens after ``start`` that end by ``end``, tokenised as one scan of the
-    whole text would be (so a word across ``end`` is not cut short), stopping at the first
-    token past ``end`` rather than at the next match, which may be far beyond."""
-    for match in _TOKEN.finditer(text, start, SNIPPET_SCAN):
-        if match.end() > end:
-            return
-        if _stem(match.group().lower()) in terms:
-            yield match.span()
-
-
-def make_snippet(text: str, terms: frozenset[str]) -> str:
-    """An HTML-safe extract of ``text`` with matched words in <strong class="lo-highlight">.
-
-    Whoosh's highlighter analyses every token through the whole filter chain, which cost more
-    than the rest of a search; this scans with the same tokeniser and stemmer instead.
-    """
-    first_span = _first_span(text, terms) if text and terms else None
-    if first_span is None:
-        if len(text) <= SNIPPET_CHARS:
-            return html.escape(text)
-        cut = text[:SNIPPET_CHARS]
-        return html.escape(cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
-    first, first_end = first_span
-    start = max(0, first - SNIPPET_LEAD)
-    if start:
-        start = text.find(" ", start, first) + 1 or first
-    end = min(len(text), start + SNIPPET_CHARS)
-    if end < len(text):
-        end = max(text.rfind(" ", first_end, end), first_end)
-    parts = ["…" if start else ""]
-    position = start
-    for low, high in chain([first_span], _later_spans(text, first_end, end, terms)):
-        parts.append(html.escape(text[position:low]))
-        parts.append(f'<strong class="lo-highlight">{html.escape(text[low:high])}</strong>')
-        position = high
-    parts.append(html.escape(text[position:end]))
-    if end < len(text):
-        parts.append("…")
-    return "".join(parts).strip()
 
 
 @lru_cache(maxsize=8192)
@@ -700,11 +623,10 @@ def _facet_counts(
     return counts
 
 
-def _snippets(
-    searcher: Searcher, snap: _Snapshot, docnums: list[int], terms: frozenset[str]
-) -> dict[int, str]:
+def _snippets(snap: _Snapshot, docnums: list[int], terms: frozenset[str]) -> dict[int, str]:
+    literals = snap.word_forms.literals(terms)
     return {
-        snap.ids[docnum]: make_snippet(searcher.stored_fields(docnum).get("description", ""), terms)
+        snap.ids[docnum]: make_snippet(snap.descriptions[docnum], terms, literals)
         for docnum in docnums
     }
 
@@ -797,7 +719,7 @@ class WhooshBackend:
                 total=total,
                 page=page,
                 pages=max(1, math.ceil(total / per_page)),
-                snippets=_snippets(searcher, snap, docnums, highlight_terms(parsed)),
+                snippets=_snippets(snap, docnums, highlight_terms(parsed)),
                 distances=_page_distances(snap, docnums, near),
                 facets=_facet_counts(request, snap, text & ages & place, filters),
                 age_counts={
