@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -78,6 +79,31 @@ class SummaryFacts:
     towns: tuple[str, ...]
     cost: str
     categories: tuple[str, ...]
+
+
+def summary_to_json(facts: SummaryFacts) -> str:
+    """``facts`` as JSON text, as the search index keeps them for each listed service."""
+    return json.dumps(
+        [
+            list(facts.age_range) if facts.age_range is not None else None,
+            list(facts.towns),
+            facts.cost,
+            list(facts.categories),
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def summary_from_json(text: str) -> SummaryFacts:
+    """The SummaryFacts that ``summary_to_json`` wrote."""
+    age_range, towns, cost, categories = json.loads(text)
+    return SummaryFacts(
+        age_range=tuple(age_range) if age_range is not None else None,
+        towns=tuple(towns),
+        cost=cost,
+        categories=tuple(categories),
+    )
 
 
 def summary_facts(service: Service) -> SummaryFacts:

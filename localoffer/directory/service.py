@@ -10,7 +10,7 @@ from sqlalchemy import BindParameter, Select, and_, bindparam, exists, func, or_
 from sqlalchemy.orm import joinedload, selectinload
 
 from localoffer.directory import count_cache
-from localoffer.directory.display import SummaryFacts, cost_text
+from localoffer.directory.display import SummaryFacts, cost_text, summary_from_json
 from localoffer.directory.vocabulary import FILTER_TAXONOMIES, load_vocabularies
 from localoffer.extensions import db
 from localoffer.models import (
@@ -228,6 +228,18 @@ _CATEGORIES = (
 )
 
 
+def listed_page_services(ids: list[int]) -> list[Service]:
+    """The listed services among ``ids``, in that order, with their organisations (one
+    query): read from the database, so a service no longer listed drops out."""
+    if not ids:
+        return []
+    found = {
+        service.id: service
+        for service in db.session.scalars(_PAGE_SERVICES, {"ids": ids, "today": today()})
+    }
+    return [found[i] for i in ids if i in found]
+
+
 def results_page_services(ids: list[int]) -> tuple[list[Service], dict[int, SummaryFacts]]:
     """The listed services among ``ids``, in that order, with what their results items show.
 
@@ -235,14 +247,23 @@ def results_page_services(ids: list[int]) -> tuple[list[Service], dict[int, Summ
     towns, costs and types of help come from ``summary_facts_by_id``. Loading every term,
     location, eligibility and cost option of 20 services as objects took longer than the
     search itself."""
-    if not ids:
-        return [], {}
-    found = {
-        service.id: service
-        for service in db.session.scalars(_PAGE_SERVICES, {"ids": ids, "today": today()})
+    services = listed_page_services(ids)
+    return services, summary_facts_by_id([service.id for service in services])
+
+
+def indexed_summary_facts(
+    services: list[Service], summaries: dict[int, str]
+) -> dict[int, SummaryFacts]:
+    """Each service's SummaryFacts from the search index's copy where it has one, else from
+    the database. The index is updated after every commit that changes what a results item
+    shows, as it is for the words and filters that found the service."""
+    facts = {
+        service.id: summary_from_json(summaries[service.id])
+        for service in services
+        if service.id in summaries
     }
-    services = [found[i] for i in ids if i in found]
-    return services, summary_facts_by_id(list(found))
+    missing = [service.id for service in services if service.id not in facts]
+    return {**facts, **summary_facts_by_id(missing)}
 
 
 def summary_facts_by_id(ids: list[int]) -> dict[int, SummaryFacts]:
@@ -363,7 +384,8 @@ def browse_services(
         # A missing or damaged index is derived data: rebuild it from the database and retry.
         search.rebuild()
         response = search.backend.search(request)
-    services, facts = results_page_services(response.ids)
+    services = listed_page_services(response.ids)
+    facts = indexed_summary_facts(services, response.summaries)
     facets = {
         slug: _facet_values(slug, response.facets.get(slug, {}), filters.terms.get(slug, ()))
         for slug in FILTER_TAXONOMIES

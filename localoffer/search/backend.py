@@ -46,6 +46,8 @@ class SearchResponse:
     pages: int
     snippets: dict[int, str] = field(default_factory=dict)
     distances: dict[int, float] = field(default_factory=dict)
+    # Each result's ServiceDocument.summary, for the ids whose document has one.
+    summaries: dict[int, str] = field(default_factory=dict)
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     age_counts: dict[int, int] = field(default_factory=dict)
     interpreted_as: str = ""

@@ -10,6 +10,7 @@ import markdown
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from localoffer.directory.display import summary_facts, summary_to_json
 from localoffer.directory.service import listing_options, publicly_listed
 from localoffer.models import Service, TaxonomyTerm
 from localoffer.search.documents import ServiceDocument
@@ -96,6 +97,7 @@ def service_document(service: Service) -> ServiceDocument:
             for loc in locations
             if loc.latitude is not None and loc.longitude is not None
         ),
+        summary=summary_to_json(summary_facts(service)),
     )
 
 

@@ -24,3 +24,6 @@ class ServiceDocument:
     facets: dict[str, tuple[str, ...]] = field(default_factory=dict)
     age_ranges: tuple[tuple[int, int], ...] = ()
     points: tuple[tuple[float, float], ...] = ()
+    # What the service's results item shows (ages, towns, cost, types of help) as text the app
+    # wrote and reads back: the index keeps it so a results page needs no query for it.
+    summary: str = ""

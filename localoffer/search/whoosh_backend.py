@@ -89,6 +89,7 @@ def build_schema() -> Schema:
         facet=KEYWORD(commas=True),
         ages=STORED(),
         points=STORED(),
+        summary=STORED(),
         # Each document's distinct unstemmed words, the corrector's source for "did you mean".
         spelling=KEYWORD(),
     )
@@ -123,6 +124,7 @@ def document_fields(doc: ServiceDocument) -> dict[str, str]:
             for lat, lon in doc.points
             if is_valid_point((lat, lon))
         ),
+        "summary": doc.summary,
         "spelling": " ".join(
             spelling_words(" ".join((doc.name, doc.alternate_name, doc.description, doc.need_text)))
         ),
@@ -219,6 +221,7 @@ class _Snapshot:
         # Each document's description, for its snippet: reading it back from the stored
         # fields (decompressing and unpickling them) cost a tenth of a search per page.
         self.descriptions = [""] * size
+        self.summaries = [""] * size
         # Per document: each point as (lat radians, lon radians, cos lat), for haversine.
         self.points: dict[int, tuple[tuple[float, float, float], ...]] = {}
         ranges: dict[int, list[tuple[int, int]]] = {}
@@ -226,6 +229,7 @@ class _Snapshot:
         for docnum, stored in reader.iter_docs():
             self.ids[docnum] = int(stored["id"])
             self.descriptions[docnum] = stored.get("description", "")
+            self.summaries[docnum] = stored.get("summary", "")
             names.append((stored.get("name", "").casefold(), self.ids[docnum], docnum))
             if found := _parse_ranges(stored.get("ages", "")):
                 ranges[docnum] = found
@@ -721,6 +725,11 @@ class WhooshBackend:
                 pages=max(1, math.ceil(total / per_page)),
                 snippets=_snippets(snap, docnums, highlight_terms(parsed)),
                 distances=_page_distances(snap, docnums, near),
+                summaries={
+                    snap.ids[docnum]: snap.summaries[docnum]
+                    for docnum in docnums
+                    if snap.summaries[docnum]
+                },
                 facets=_facet_counts(request, snap, text & ages & place, filters),
                 age_counts={
                     age: (text & place & all_facets & snap.ages[age]).bit_count()

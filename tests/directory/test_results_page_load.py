@@ -4,13 +4,27 @@ about each service as the service's own loaded rows would."""
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
+from urllib.parse import urlencode
 
 from sqlalchemy import event, select
 
-from localoffer.directory.display import summary_facts
-from localoffer.directory.service import listing_options, publicly_listed, summary_facts_by_id
+from localoffer.directory.display import (
+    SummaryFacts,
+    summary_facts,
+    summary_from_json,
+    summary_to_json,
+)
+from localoffer.directory.service import (
+    indexed_summary_facts,
+    listing_options,
+    publicly_listed,
+    summary_facts_by_id,
+)
 from localoffer.extensions import db
 from localoffer.models import Service
+from localoffer.search.backend import SearchRequest
+from localoffer.search.engine import engine
 
 RESULT = '<li class="lo-result">'
 # How an expired or lazily loaded service reads itself back: one row at a time.
@@ -79,3 +93,83 @@ def test_no_ids_need_no_query(app):
     with statements() as sent:
         assert summary_facts_by_id([]) == {}
     assert sent == []
+
+
+def test_a_search_results_page_reads_no_summary_rows(client):
+    fetch(client, "/services?q=autism")
+    html, sent = fetch(client, "/services?q=autism")
+    assert html.count(RESULT) == 20
+    summary_tables = ("FROM eligibility", "FROM cost_option", "JOIN location", "FROM location")
+    assert not [s for s in sent if any(table in s for table in summary_tables)]
+
+
+def all_indexed_summaries() -> dict[int, str]:
+    backend = engine().backend
+    summaries: dict[int, str] = {}
+    page = 1
+    while True:
+        response = backend.search(SearchRequest(sort="name", page=page, per_page=100))
+        summaries.update(response.summaries)
+        if page >= response.pages:
+            return summaries
+        page += 1
+
+
+def test_the_index_keeps_each_services_facts_as_the_database_has_them(app):
+    ids = list(db.session.scalars(select(Service.id).where(*publicly_listed())))
+    summaries = all_indexed_summaries()
+    assert set(summaries) == set(ids)
+    from_rows = summary_facts_by_id(ids)
+    for service_id, text in summaries.items():
+        assert summary_from_json(text) == from_rows[service_id], service_id
+
+
+def test_services_without_an_indexed_summary_get_their_facts_from_the_database(app):
+    services = db.session.scalars(
+        select(Service).where(*publicly_listed()).order_by(Service.id).limit(3)
+    ).all()
+    first = services[0]
+    stale = summary_to_json(
+        SummaryFacts(age_range=(1, 2), towns=("Nowhere",), cost="X", categories=())
+    )
+    facts = indexed_summary_facts(services, {first.id: stale})
+    assert facts[first.id].towns == ("Nowhere",)
+    assert facts == {first.id: facts[first.id], **summary_facts_by_id([s.id for s in services[1:]])}
+
+
+def result_item(html: str, name: str) -> str:
+    """The results item whose heading links to ``name``."""
+    for item in html.split(RESULT)[1:]:
+        if f">{name}</a>" in item:
+            return item.split("</li>")[0]
+    raise AssertionError(f"{name} is not on the page")
+
+
+def test_a_change_to_what_a_result_shows_reaches_the_results_page(fresh_seeded_app):
+    service = db.session.scalars(
+        select(Service)
+        .where(*publicly_listed(), Service.cost_options.any(), Service.service_at_locations.any())
+        .options(*listing_options())
+        .order_by(Service.id)
+    ).first()
+    name = service.name
+    client = fresh_seeded_app.test_client()
+    url = "/services?" + urlencode({"q": name})
+    before = result_item(client.get(url).get_data(as_text=True), name)
+    assert "Lowtown-on-Sea" not in before and "£987" not in before
+
+    option = service.cost_options[0]
+    option.is_free, option.amount, option.option = False, Decimal("987"), "per visit"
+    for other in service.cost_options[1:]:
+        db.session.delete(other)
+    service.locations[0].city = "Lowtown-on-Sea"
+    category = next(iter(service.terms_in("category")), None)
+    if category is not None:
+        category.name = "Renamed help"
+    db.session.commit()
+
+    after = result_item(client.get(url).get_data(as_text=True), name)
+    assert "£987 per visit" in after
+    assert "Lowtown-on-Sea" in after
+    if category is not None:
+        assert "Renamed help" in after
