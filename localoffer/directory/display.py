@@ -12,7 +12,7 @@ from typing import Protocol
 import bleach
 import markdown
 
-from localoffer.models import Service
+from localoffer.models import Service, ServiceStatus
 
 SUMMARY_LENGTH = 220
 
@@ -66,6 +66,19 @@ def cost_text(options: Sequence[CostLike]) -> str:
     if len(paid) > 1:
         return f"From {price}{unit}"
     return f"{price}{unit}"
+
+
+@dataclass(frozen=True)
+class ResultService:
+    """A service as a results item shows it, read as one row: what ``service_summary``
+    needs of a ``Service`` (``templates/includes/service_summary.html``) and no more."""
+
+    id: int
+    name: str
+    description: str | None
+    status: ServiceStatus
+    information_incomplete: bool
+    organization_name: str
 
 
 @dataclass(frozen=True)

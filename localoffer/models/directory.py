@@ -182,6 +182,11 @@ class Service(UuidMixin, TimestampMixin, Base):
     )
 
     @property
+    def organization_name(self) -> str:
+        """As ``ResultService`` has it, so one template shows either."""
+        return self.organization.name
+
+    @property
     def locations(self) -> list[Location]:
         return [sal.location for sal in self.service_at_locations]
 
