@@ -7,7 +7,7 @@ numbers with the ones they were built at instead of reading the content on every
 from __future__ import annotations
 
 from flask import Flask, g
-from sqlalchemy import Connection, inspect, select
+from sqlalchemy import URL, Connection, inspect, select
 
 from localoffer.extensions import db
 from localoffer.models import ContentVersion
@@ -33,6 +33,9 @@ def content_versions() -> dict[str, int] | None:
     if "content_versions" in g:
         return g.content_versions
     connection = db.session.connection()
+    if _in_memory(connection.engine.url):
+        g.content_versions = None
+        return None
     if connection.engine.url not in _databases_with_counters:
         if not inspect(connection).has_table(ContentVersion.__tablename__):
             g.content_versions = None
@@ -40,6 +43,12 @@ def content_versions() -> dict[str, int] | None:
         _databases_with_counters.add(connection.engine.url)
     g.content_versions = read_versions(connection)
     return g.content_versions
+
+
+def _in_memory(url: URL) -> bool:
+    # An in-memory SQLite database has one connection only: the caches' committed reads on a
+    # connection of their own would share, and on closing roll back, the request's transaction.
+    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
 
 
 def version_of(name: str) -> int | None:

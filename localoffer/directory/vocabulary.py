@@ -162,8 +162,9 @@ def _built_at(version: int) -> dict[str, Vocabulary]:
         # once more, while older rows under a newer label would be served stale.
         with db.engine.connect() as connection:
             committed = read_versions(connection).get("vocabulary")
-            vocabularies = _build(_rows(connection))
-        _cached = ((db.engine.url, committed), vocabularies)
+            if _cached is None or _cached[0] != (db.engine.url, committed):
+                _cached = ((db.engine.url, committed), _build(_rows(connection)))
+        vocabularies = _cached[1]
     if committed == version:
         return vocabularies
     # This transaction sees other rows (its own writes, or a commit since it read the

@@ -73,8 +73,9 @@ class SearchEngine:
         # before the rows: a newer glossary under an older label is only read once more.
         with db.engine.connect() as connection:
             committed = read_versions(connection).get("glossary")
-            self.backend.thesaurus = _thesaurus(connection)
-        self._glossary_version = (db.engine.url, committed)
+            if (db.engine.url, committed) != self._glossary_version:
+                self.backend.thesaurus = _thesaurus(connection)
+                self._glossary_version = (db.engine.url, committed)
         if committed != version:
             # This transaction sees another glossary: use it, and read again next time.
             self.backend.thesaurus = _thesaurus(db.session.connection())
