@@ -77,9 +77,10 @@ class SearchEngine:
                 self.backend.thesaurus = _thesaurus(connection)
                 self._glossary_version = (db.engine.url, committed)
         if committed != version:
-            # This transaction sees another glossary: use it, and read again next time.
-            self.backend.thesaurus = _thesaurus(db.session.connection())
+            # This transaction sees another glossary: use it, and read again next time (the
+            # label first, so no other thread takes this thesaurus for the committed one).
             self._glossary_version = None
+            self.backend.thesaurus = _thesaurus(db.session.connection())
 
     def _refresh_by_rows(self) -> None:
         connection = db.session.connection()
