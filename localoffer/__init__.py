@@ -31,6 +31,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from localoffer.db_events import init_app as init_db_events
 
     init_db_events(app)
+    from localoffer.content_versions import init_app as init_content_versions
+
+    init_content_versions(app)
 
     from localoffer.api import bp as api_bp
     from localoffer.auth import bp as auth_bp

@@ -6,8 +6,9 @@ import threading
 from dataclasses import dataclass, field
 
 from flask import g
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
+from localoffer.content_versions import read_versions, version_of
 from localoffer.extensions import db
 from localoffer.models import Taxonomy, TaxonomyTerm
 
@@ -71,12 +72,13 @@ class Vocabulary:
         return out
 
 
-# The vocabularies last built in this process, with the rows they were built from.
-_cached: tuple[tuple, dict[str, Vocabulary]] | None = None
+# The vocabularies last built in this process, with the label they were built at: the
+# database and its ``vocabulary`` version, or (on a database without the counter) the rows.
+_cached: tuple[object, dict[str, Vocabulary]] | None = None
 _cache_lock = threading.Lock()
 
 
-# Built once: read on every request, they cost less without building a statement each time.
+# Built once: read whenever the vocabularies change, they cost less without building a statement.
 _TAXONOMY_ROWS = select(Taxonomy.id, Taxonomy.slug, Taxonomy.name, Taxonomy.description).order_by(
     Taxonomy.id
 )
@@ -91,10 +93,9 @@ _TERM_ROWS = select(
 ).order_by(TaxonomyTerm.taxonomy_id, TaxonomyTerm.position, TaxonomyTerm.id)
 
 
-def _rows() -> tuple:
+def _rows(connection: Connection) -> tuple:
     """Every vocabulary's and term's row as plain tuples: cheap to read and to compare."""
     # Plain rows need none of the ORM's work, so they go straight to the connection.
-    connection = db.session.connection()
     taxonomies = connection.execute(_TAXONOMY_ROWS).all()
     terms = connection.execute(_TERM_ROWS).all()
     return tuple(map(tuple, taxonomies)), tuple(map(tuple, terms))
@@ -130,18 +131,52 @@ def _build(rows: tuple) -> dict[str, Vocabulary]:
 def load_vocabularies() -> dict[str, Vocabulary]:
     """Every vocabulary with its terms, read once per request.
 
-    The rows are read as plain tuples on every request (one cheap query each for vocabularies
-    and terms) and the vocabularies are rebuilt only when the rows differ from those this
-    process last built from, so an officer's change shows at once in every worker. Callers
-    must not change what is returned: it is shared between requests.
+    Each request reads the ``vocabulary`` change counter (``content_versions``, one tiny query
+    shared with the glossary's check); the vocabularies are rebuilt only when it differs from
+    the version this process built them at, so an officer's change shows at once in every
+    worker. On a database without the counter (not yet migrated) the rows themselves are read
+    and compared instead. Callers must not change what is returned: it is shared between
+    requests.
     """
-    global _cached
     if "vocabularies" in g:
         return g.vocabularies
-    rows = _rows()
+    version = version_of("vocabulary")
+    if version is None:
+        vocabularies = _built_from_rows()
+    else:
+        vocabularies = _built_at(version)
+    g.vocabularies = vocabularies
+    return vocabularies
+
+
+def _built_at(version: int) -> dict[str, Vocabulary]:
+    """The vocabularies at ``version`` of the counter, as this request's transaction sees it."""
+    global _cached
+    with _cache_lock:
+        if _cached is not None and _cached[0] == (db.engine.url, version):
+            return _cached[1]
+        # Only committed rows go into the shared cache, read on a connection of their own: this
+        # request's transaction may hold writes of its own that are later rolled back, and a
+        # version number they bumped would be used again by the next committed change.
+        # The version is read before the rows: rows newer than their label are only rebuilt
+        # once more, while older rows under a newer label would be served stale.
+        with db.engine.connect() as connection:
+            committed = read_versions(connection).get("vocabulary")
+            if _cached is None or _cached[0] != (db.engine.url, committed):
+                _cached = ((db.engine.url, committed), _build(_rows(connection)))
+        vocabularies = _cached[1]
+    if committed == version:
+        return vocabularies
+    # This transaction sees other rows (its own writes, or a commit since it read the
+    # counter): build them for this request only.
+    return _build(_rows(db.session.connection()))
+
+
+def _built_from_rows() -> dict[str, Vocabulary]:
+    """The vocabularies on a database without the change counter: the rows are compared."""
+    global _cached
+    rows = _rows(db.session.connection())
     with _cache_lock:
         if _cached is None or _cached[0] != rows:
             _cached = (rows, _build(rows))
-        vocabularies = _cached[1]
-    g.vocabularies = vocabularies
-    return vocabularies
+        return _cached[1]

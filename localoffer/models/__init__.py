@@ -44,6 +44,7 @@ from localoffer.models.reviews import (
     Theme,
 )
 from localoffer.models.search import GlossaryTerm, PostcodeLookup, SearchEvent
+from localoffer.models.versions import ContentVersion
 from localoffer.models.yousaid import AnnualReport, SourceType, WeDid, WeDidStatus, YouSaid
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "Contact",
     "ContactClick",
     "ContactKind",
+    "ContentVersion",
     "CostOption",
     "Eligibility",
     "Exercise",

@@ -8,10 +8,11 @@ import logging
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from localoffer.content_versions import read_versions, version_of
 from localoffer.directory.service import publicly_listed
 from localoffer.extensions import db
 from localoffer.models import GlossaryTerm, Service
@@ -24,8 +25,24 @@ from localoffer.search.whoosh_backend import WhooshBackend
 logger = logging.getLogger(__name__)
 
 
-# Read before every search, so built once.
-_GLOSSARY_VERSION = select(func.count(GlossaryTerm.id), func.max(GlossaryTerm.updated_at))
+# Read on a database without the change counter (before migration 0009), before every search.
+_GLOSSARY_ROWS_VERSION = select(func.count(GlossaryTerm.id), func.max(GlossaryTerm.updated_at))
+_GLOSSARY_ENTRIES = select(
+    GlossaryTerm.term, GlossaryTerm.meaning, GlossaryTerm.synonyms, GlossaryTerm.expands_to
+).order_by(GlossaryTerm.id)
+
+
+def _thesaurus(connection: Connection) -> Thesaurus:
+    """The thesaurus from the glossary rows ``connection`` sees."""
+    return Thesaurus(
+        ThesaurusEntry(
+            term=term,
+            meaning=meaning,
+            synonyms=tuple(synonyms or ()),
+            expands_to=tuple(expands_to or ()),
+        )
+        for term, meaning, synonyms, expands_to in connection.execute(_GLOSSARY_ENTRIES)
+    )
 
 
 class SearchEngine:
@@ -33,24 +50,44 @@ class SearchEngine:
 
     def __init__(self, backend: SearchBackend) -> None:
         self.backend = backend
+        # The label of the glossary the thesaurus was built from: the database and its
+        # ``glossary`` version, or (without the counter) the rows' count and latest change.
         self._glossary_version: tuple | None = None
 
     def refresh_thesaurus(self) -> Thesaurus:
-        """Reload the thesaurus when the glossary has changed since it was last read."""
-        version = tuple(db.session.connection().execute(_GLOSSARY_VERSION).one())
-        if version != self._glossary_version:
-            terms = db.session.scalars(select(GlossaryTerm).order_by(GlossaryTerm.id)).all()
-            self.backend.thesaurus = Thesaurus(
-                ThesaurusEntry(
-                    term=t.term,
-                    meaning=t.meaning,
-                    synonyms=tuple(t.synonyms or ()),
-                    expands_to=tuple(t.expands_to or ()),
-                )
-                for t in terms
-            )
-            self._glossary_version = version
+        """Reload the thesaurus when the glossary has changed since it was last read.
+
+        The check is the request's ``glossary`` change counter (``content_versions``, read once
+        per request), or on a database without the counter a count of the glossary's rows.
+        """
+        version = version_of("glossary")
+        if version is None:
+            self._refresh_by_rows()
+        elif (db.engine.url, version) != self._glossary_version:
+            self._refresh_at(version)
         return self.backend.thesaurus
+
+    def _refresh_at(self, version: int) -> None:
+        # Only committed rows are labelled with a version, read on a connection of their own
+        # (this transaction may hold writes of its own that are later rolled back), the version
+        # before the rows: a newer glossary under an older label is only read once more.
+        with db.engine.connect() as connection:
+            committed = read_versions(connection).get("glossary")
+            if (db.engine.url, committed) != self._glossary_version:
+                self.backend.thesaurus = _thesaurus(connection)
+                self._glossary_version = (db.engine.url, committed)
+        if committed != version:
+            # This transaction sees another glossary: use it, and read again next time (the
+            # label first, so no other thread takes this thesaurus for the committed one).
+            self._glossary_version = None
+            self.backend.thesaurus = _thesaurus(db.session.connection())
+
+    def _refresh_by_rows(self) -> None:
+        connection = db.session.connection()
+        version = ("rows", *connection.execute(_GLOSSARY_ROWS_VERSION).one())
+        if version != self._glossary_version:
+            self.backend.thesaurus = _thesaurus(connection)
+            self._glossary_version = version
 
     def rebuild(self) -> int:
         """Rebuild the whole index from the database."""
