@@ -337,9 +337,9 @@ def _facet_values(taxonomy_slug: str, counts: dict[str, int], selected) -> list[
             label=term.name,
             count=counts.get(term.slug, 0),
             selected=term.slug in selected,
-            depth=len(vocabulary.ancestors(term.slug)),
+            depth=depth,
         )
-        for term in vocabulary.ordered()
+        for term, depth in vocabulary.outline
     ]
 
 

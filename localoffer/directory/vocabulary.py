@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from flask import g
 from sqlalchemy import Connection, select
@@ -70,6 +71,12 @@ class Vocabulary:
         for term in self.top_level:
             walk(term)
         return out
+
+    @cached_property
+    def outline(self) -> tuple[tuple[Term, int], ...]:
+        """``ordered()`` with each term's depth (0 for a broad term), worked out once: every
+        results page lists the filters this way, and a vocabulary is not changed once built."""
+        return tuple((term, len(self.ancestors(term.slug))) for term in self.ordered())
 
 
 # The vocabularies last built in this process, with the label they were built at: the

@@ -186,3 +186,17 @@ def test_hostile_text_is_escaped(client):
     html = client.get("/services?q=<script>alert(1)</script>").get_data(as_text=True)
     assert "<script>alert(1)" not in html
     assert "&lt;script&gt;" in html
+
+
+def test_narrower_terms_are_set_in_under_their_broader_term(client):
+    html = client.get("/services").get_data(as_text=True)
+    items = {
+        match.group(2): "lo-facets__narrower" in match.group(1)
+        for match in re.finditer(
+            r'<div class="(govuk-checkboxes__item[^"]*)">\s*<input[^>]*id="need-([\w-]+)"', html
+        )
+    }
+    assert items["communication-and-interaction"] is False
+    assert items["autism"] is True
+    # Every narrower term follows its broader term or a sibling, never opens the list.
+    assert next(iter(items.values())) is False
