@@ -310,3 +310,41 @@ def test_a_missing_index_is_rebuilt_when_a_family_searches(fresh_seeded_app):
     response = client.get("/services?q=autism")
     assert response.status_code == 200
     assert ids_on(response.text)
+
+
+def test_an_index_from_before_the_stored_summaries_is_rebuilt_at_start_up(fresh_seeded_app):
+    """An index written by an earlier release (no ``summary`` field) is another schema: the
+    start-up check rebuilds it, and results then carry each service's summary facts."""
+    from pathlib import Path
+
+    from whoosh import index
+
+    from localoffer import create_app
+    from localoffer.search.backend import SearchRequest
+    from localoffer.search.whoosh_backend import build_schema
+
+    index_dir = fresh_seeded_app.config["SEARCH_INDEX_DIR"]
+    search_index().close()
+    shutil.rmtree(index_dir)
+    Path(index_dir).mkdir()
+    earlier = build_schema()
+    earlier.remove("summary")
+    index.create_in(index_dir, earlier).close()
+    again = create_app(
+        {
+            "APP_ENV": "testing",
+            "SQLALCHEMY_DATABASE_URI": fresh_seeded_app.config["SQLALCHEMY_DATABASE_URI"],
+            "SEARCH_INDEX_DIR": index_dir,
+        }
+    )
+    with again.app_context():
+        try:
+            search = again.extensions["search"]
+            assert search.is_in_step()
+            response = search.backend.search(SearchRequest(text="autism"))
+            assert response.ids
+            assert set(response.summaries) == set(response.ids)
+        finally:
+            again.extensions["search"].backend.close()
+            db.session.remove()
+            db.engine.dispose()
