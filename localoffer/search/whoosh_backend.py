@@ -66,8 +66,12 @@ LOCK_FILE = ".localoffer-write.lock"
 MAX_PER_PAGE = 100
 AGE_CEILING = 130
 CACHED_PLACES = 16
-# About 12 bytes a posting: bounds each process's term cache to roughly 25 MB.
-CACHED_POSTINGS = 2_000_000
+# Each process keeps the postings of the terms searched for lately, up to about this much
+# memory: 12 bytes a posting (document number and score) and a bitset of the term's documents.
+# The 200 queries of bench/search_bench.py keep 30 MB at 50,000 services; under the earlier
+# bound of 2 million postings every pass read 0.9 million postings again (three seconds of a
+# pass of 200 queries). The bound is a ceiling: a smaller area never comes near it.
+CACHED_BYTES = 64 * 2**20
 SUGGEST_BELOW = 3
 _TOC_FILE = re.compile(r"^_MAIN_(\d+)\.toc$")
 
@@ -193,6 +197,11 @@ class _Leaf:
     scores: np.ndarray
 
 
+def _leaf_bytes(leaf: _Leaf) -> int:
+    """About how much memory a cached leaf holds."""
+    return leaf.docnums.nbytes + leaf.scores.nbytes + leaf.mask.bit_length() // 8 + 100
+
+
 @dataclass(frozen=True)
 class _Clause:
     """Every token of one phrase in one field; the unit a query group is an OR of."""
@@ -254,7 +263,7 @@ class _Snapshot:
         self._distances: OrderedDict[tuple[float, float], dict[int, float]] = OrderedDict()
         self._distance_arrays: OrderedDict[tuple[float, float], np.ndarray] = OrderedDict()
         self._leaves: OrderedDict[tuple[str, str], _Leaf] = OrderedDict()
-        self._cached_postings = 0
+        self._cached_bytes = 0
 
     def leaf(self, searcher: Searcher, field: str, token: str) -> _Leaf:
         """The documents containing ``token`` in ``field`` with their BM25F scores, cached."""
@@ -262,7 +271,7 @@ class _Snapshot:
         if key in self._leaves:
             self._leaves.move_to_end(key)
             return self._leaves[key]
-        docnums, scores = array("q"), array("d")
+        docnums, scores = array("i"), array("d")
         if key in searcher.reader():
             matcher = searcher.postings(field, token)
             while matcher.is_active():
@@ -271,14 +280,14 @@ class _Snapshot:
                 matcher.next()
         found = _Leaf(
             _mask(docnums, self.size) & self.live,
-            np.frombuffer(docnums, dtype=np.int64) if docnums else np.zeros(0, np.int64),
+            np.frombuffer(docnums, dtype=np.intc) if docnums else np.zeros(0, np.intc),
             np.frombuffer(scores, dtype=np.float64) if scores else np.zeros(0, np.float64),
         )
         self._leaves[key] = found
-        self._cached_postings += len(docnums)
-        while self._cached_postings > CACHED_POSTINGS and len(self._leaves) > 1:
+        self._cached_bytes += _leaf_bytes(found)
+        while self._cached_bytes > CACHED_BYTES and len(self._leaves) > 1:
             _, dropped = self._leaves.popitem(last=False)
-            self._cached_postings -= len(dropped.docnums)
+            self._cached_bytes -= _leaf_bytes(dropped)
         return found
 
     def _facet_masks(self, reader: IndexReader) -> dict[str, dict[str, int]]:

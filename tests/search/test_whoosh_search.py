@@ -360,3 +360,23 @@ def test_the_shipped_thesaurus_finds_services(tmp_path):
         assert search(backend, "ASD").ids[:2] == [1, 2]
         assert 3 in search(backend, "speech therapy").ids
         assert search(backend, "HI").ids[0] == 6
+
+
+def test_the_term_cache_keeps_to_its_bound_without_changing_results(searchable, monkeypatch):
+    from localoffer.search import whoosh_backend
+
+    queries = ["autism", "dyslexia swimming", "salt", "ASD", "speech therapy"]
+    expected = [search(searchable, q) for q in queries]
+    cached = searchable._current().snapshot
+    assert len(cached._leaves) > 1
+    monkeypatch.setattr(whoosh_backend, "CACHED_BYTES", 1)
+    # A word not searched for before is read, and everything else is let go.
+    search(searchable, "bedwetting")
+    assert len(cached._leaves) == 1
+    again = [search(searchable, q) for q in queries]
+    assert [(r.ids, r.total, r.snippets, r.facets) for r in again] == [
+        (r.ids, r.total, r.snippets, r.facets) for r in expected
+    ]
+    # Over its bound, the cache keeps only the term it read last.
+    assert len(cached._leaves) == 1
+    assert cached._cached_bytes == sum(map(whoosh_backend._leaf_bytes, cached._leaves.values()))
