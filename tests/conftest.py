@@ -46,8 +46,26 @@ def temporary_database(tmp_path: Path) -> Iterator[str]:
         yield url.set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            drop_database(connection, name)
         admin.dispose()
+
+
+def drop_database(connection, name: str) -> None:
+    """Drop a test database, ending any session this role left open in it first.
+
+    Not ``DROP DATABASE ... WITH (FORCE)``: that refuses outright when an autovacuum worker
+    happens to be in the database (a freshly seeded one often has one), because an ordinary
+    role may not signal it. A plain DROP stops autovacuum itself and waits a few seconds for
+    the sessions ended here to go.
+    """
+    connection.execute(
+        text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = :name AND usename = current_user AND pid <> pg_backend_pid()"
+        ),
+        {"name": name},
+    )
+    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
 
 
 def make_app(database_uri: str, tmp_path: Path, **overrides):
