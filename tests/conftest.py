@@ -30,6 +30,12 @@ pytest_plugins = ["tests.mail"]
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def postgres_admin_engine(tmp_path: Path):
+    """An autocommit engine on ``TEST_DATABASE_URL``, for creating and dropping databases."""
+    url = make_url(database_url(os.environ["TEST_DATABASE_URL"], str(tmp_path)))
+    return create_engine(url, isolation_level="AUTOCOMMIT")
+
+
 @contextmanager
 def temporary_database(tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database URL for one app, removed afterwards."""
@@ -38,12 +44,11 @@ def temporary_database(tmp_path: Path) -> Iterator[str]:
         yield "sqlite:///" + str(tmp_path / "test.db")
         return
     name = "lo_test_" + uuid.uuid4().hex[:12]
-    url = make_url(database_url(admin_url, str(tmp_path)))
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    admin = postgres_admin_engine(tmp_path)
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        yield url.set(database=name).render_as_string(hide_password=False)
+        yield admin.url.set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
             drop_database(connection, name)

@@ -10,11 +10,10 @@ import time
 
 import psycopg
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from localoffer.config import database_url
-from tests.conftest import temporary_database
+from tests.conftest import postgres_admin_engine, temporary_database
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("TEST_DATABASE_URL"), reason="needs TEST_DATABASE_URL (PostgreSQL)"
@@ -22,7 +21,7 @@ pytestmark = pytest.mark.skipif(
 
 
 def database_exists(name: str, tmp_path) -> bool:
-    admin = create_engine(database_url(os.environ["TEST_DATABASE_URL"], str(tmp_path)))
+    admin = postgres_admin_engine(tmp_path)
     try:
         with admin.connect() as connection:
             found = connection.execute(
@@ -33,11 +32,17 @@ def database_exists(name: str, tmp_path) -> bool:
         admin.dispose()
 
 
+def connect_directly(uri: str, **options) -> psycopg.Connection:
+    """A psycopg connection outside SQLAlchemy's pool, which the app's teardown never sees."""
+    return psycopg.connect(
+        make_url(uri).set(drivername="postgresql").render_as_string(False), **options
+    )
+
+
 def test_a_session_left_open_mid_transaction_does_not_stop_the_drop(tmp_path):
     with temporary_database(tmp_path) as uri:
-        url = make_url(uri)
-        name = url.database
-        leftover = psycopg.connect(url.set(drivername="postgresql").render_as_string(False))
+        name = make_url(uri).database
+        leftover = connect_directly(uri)
         leftover.execute("CREATE TABLE held (id integer)")
         leftover.execute("LOCK TABLE held IN ACCESS EXCLUSIVE MODE")
         assert database_exists(name, tmp_path)
@@ -71,10 +76,8 @@ def test_an_autovacuum_worker_in_the_database_does_not_stop_the_drop(tmp_path):
     # ordinary role may not end that worker itself. Here one is made to linger: the table asks
     # autovacuum to work as slowly as it can.
     with temporary_database(tmp_path) as uri:
-        url = make_url(uri)
-        name = url.database
-        conninfo = url.set(drivername="postgresql").render_as_string(False)
-        with psycopg.connect(conninfo, autocommit=True) as c:
+        name = make_url(uri).database
+        with connect_directly(uri, autocommit=True) as c:
             c.execute(
                 "CREATE TABLE churn (id integer) WITH (autovacuum_vacuum_threshold = 0,"
                 " autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_cost_delay = 100,"
