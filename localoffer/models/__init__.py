@@ -43,7 +43,12 @@ from localoffer.models.reviews import (
     ReviewTemplate,
     Theme,
 )
-from localoffer.models.search import GlossaryTerm, PostcodeLookup, SearchEvent
+from localoffer.models.search import (
+    GlossaryTerm,
+    PostcodeLookup,
+    SearchEvent,
+    SearchPhraseDecision,
+)
 from localoffer.models.versions import ContentVersion
 from localoffer.models.yousaid import AnnualReport, SourceType, WeDid, WeDidStatus, YouSaid
 
@@ -82,6 +87,7 @@ __all__ = [
     "Role",
     "Schedule",
     "SearchEvent",
+    "SearchPhraseDecision",
     "SendAnswer",
     "SendQuestion",
     "Service",

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, Float, Index, Integer, String, Text, func
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from localoffer.models.base import Base, TimestampMixin
@@ -47,6 +59,25 @@ class SearchEvent(Base):
         # Covers the annual report's counts of a period's searches (localoffer/reports).
         Index("ix_search_event_report", "searched_at", "query", "result_count"),
     )
+
+
+class SearchPhraseDecision(Base):
+    """An officer's decision on publishing the words of a search (``reports/search_words.py``).
+
+    Keyed by the normalised phrase, so a decision made for one report holds for later ones.
+    Only phrases searched on enough different days are ever put to an officer."""
+
+    __tablename__ = "search_phrase_decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phrase: Mapped[str] = mapped_column(String(200), unique=True)
+    approved: Mapped[bool] = mapped_column(Boolean)
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    __table_args__ = (CheckConstraint("phrase <> ''", name="phrase_not_empty"),)
 
 
 class PostcodeLookup(Base):

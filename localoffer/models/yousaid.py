@@ -198,6 +198,12 @@ class AnnualReport(Base):
     # The published version's PDF, drawn on its first request and kept (localoffer/reports/pdf.py).
     # Deferred: only the PDF address reads it.
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    # Set when this version's searches section was withdrawn (it listed words families typed
+    # before the publication rule in reports/search_words.py); the lists are removed from
+    # ``figures`` then, and a corrected version is published.
+    searches_withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The version this one was published to correct, if it was.
+    corrects_version: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (
         UniqueConstraint("period", "version"),

@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 from localoffer.models import AnnualReport
+from localoffer.reports.service import public_figures
 
 # The key that names a row in a list of figures (a category, a query, a month ...).
 ROW_NAMES = (
@@ -65,7 +66,7 @@ def to_csv(report: AnnualReport) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["section", "measure", "value"])
-    for section, measure, value in flatten(report.figures):
+    for section, measure, value in flatten(public_figures(report)):
         writer.writerow([section, _safe_cell(measure), _safe_cell(value)])
     return out.getvalue()
 
@@ -75,6 +76,10 @@ def to_json(report: AnnualReport) -> dict:
         "period": report.period,
         "version": report.version,
         "published_at": report.published_at.isoformat() if report.published_at else None,
-        "figures": report.figures,
+        "figures": public_figures(report),
         "narrative": report.narrative,
+        "corrects_version": report.corrects_version,
+        "searches_withdrawn_at": (
+            report.searches_withdrawn_at.isoformat() if report.searches_withdrawn_at else None
+        ),
     }

@@ -16,6 +16,9 @@ Definitions (shown in the report too):
   public page by a visitor not signed in (``localoffer/contact_clicks``); each is stored with
   its day only. Clicks on services that are drafts now are left out (the report never counts or
   names a listing families cannot see); clicks on closed services still count;
+- the *words* of searches are published only under the rule in ``reports/search_words.py``
+  (the same normalised words searched on 5 or more different days and approved by an officer);
+  every other search is counted, never shown;
 - a *positive* answer to a report question is "Yes" (yes / partly / no questions) or 4 or 5
   (scales); "Don't know" is left out of the count answered.
 """
@@ -53,6 +56,7 @@ from localoffer.models import (
 )
 from localoffer.models.yousaid import you_said_feedback, you_said_theme
 from localoffer.reports.periods import Period
+from localoffer.reports.search_words import published_searches
 from localoffer.reviews.questions import DONT_KNOW, REPORT_KEYS
 
 ASPIRATION_PERCENT = 90
@@ -175,18 +179,6 @@ def _in_period(column, period: Period):
     return and_(column >= period.start, column < period.end)
 
 
-def _top_queries(period: Period, *conditions) -> list[dict]:
-    count = func.count(SearchEvent.id)
-    query = (
-        select(SearchEvent.query, count)
-        .where(_in_period(SearchEvent.searched_at, period), SearchEvent.query != "", *conditions)
-        .group_by(SearchEvent.query)
-        .order_by(count.desc(), SearchEvent.query)
-        .limit(TOP)
-    )
-    return [{"query": q, "count": n} for q, n in _rows(query)]
-
-
 # Identical filter sets are counted first, then each set is taken apart once.
 _FILTERS_SQL = {
     "sqlite": """
@@ -237,6 +229,8 @@ def _filters_used(period: Period) -> list[dict]:
 
 
 def searches(period: Period) -> dict:
+    """How many searches, how many found nothing, the filters used, and the words only as
+    ``reports/search_words.py`` allows (searched on 5 days and approved; the rest counted)."""
     total, with_no_results = db.session.execute(
         select(
             func.count(SearchEvent.id),
@@ -246,8 +240,7 @@ def searches(period: Period) -> dict:
     return {
         "total": int(total or 0),
         "with_no_results": int(with_no_results or 0),
-        "top": _top_queries(period),
-        "top_with_no_results": _top_queries(period, SearchEvent.result_count == 0),
+        **published_searches(period),
         "filters": _filters_used(period),
     }
 

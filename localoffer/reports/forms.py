@@ -113,3 +113,14 @@ def narrative_data(narrative: dict) -> dict:
         for theme, _ in THEMES
         for heading, _ in HEADINGS
     }
+
+
+class SearchWordsDecisionForm(FlaskForm):
+    """Approve or hide one phrase families searched for (the report builder's review list)."""
+
+    phrase = StringField(validators=[Length(min=1, max=200)])
+    decision = SelectField(choices=[("approve", "Approve"), ("hide", "Hide")])
+
+    @property
+    def approved(self) -> bool:
+        return self.decision.data == "approve"

@@ -18,9 +18,23 @@ from localoffer.reports import service as reports
 from localoffer.reports.charts import report_charts
 from localoffer.reports.export import to_csv, to_json
 from localoffer.reports.figures import compute
-from localoffer.reports.forms import NarrativeForm, PeriodForm, field_name, narrative_data
+from localoffer.reports.forms import (
+    NarrativeForm,
+    PeriodForm,
+    SearchWordsDecisionForm,
+    field_name,
+    narrative_data,
+)
 from localoffer.reports.pdf import cached_pdf
 from localoffer.reports.periods import parse_period
+from localoffer.reports.search_words import (
+    MIN_DAYS,
+    decide,
+    is_candidate,
+    phrase_key,
+    review_list,
+    typed_searches,
+)
 
 
 def _period_or_404(label: str):
@@ -32,6 +46,7 @@ def _period_or_404(label: str):
 
 def _page_values(period, figures: dict, narrative: dict, report=None) -> dict:
     return {
+        "withdrawn_replacement": _replacement(period, report),
         "period": period,
         "figures": figures,
         "narrative": narrative,
@@ -41,6 +56,16 @@ def _page_values(period, figures: dict, narrative: dict, report=None) -> dict:
         "headings": reports.HEADINGS,
         "pdf_available": pdf_available(),
     }
+
+
+def _replacement(period, report) -> int | None:
+    """For a version whose searches section was withdrawn, the newest version to read instead."""
+    if report is None or report.searches_withdrawn_at is None:
+        return None
+    newest = reports.latest_published(period)
+    if newest is None or newest.version == report.version:
+        return None
+    return newest.version
 
 
 @bp.route("/manage/reports", methods=["GET", "POST"])
@@ -82,7 +107,34 @@ def manage_report(period: str):
         field_name=field_name,
         versions=reports.versions(found),
         confirm=ConfirmForm(),
+        search_words=review_list(found),
+        typed_searches=typed_searches(found),
+        min_days=MIN_DAYS,
     ), (400 if errors else 200)
+
+
+@bp.post("/manage/reports/<period>/search-words")
+@roles_required(*STAFF)
+def decide_search_words(period: str):
+    """Approve or hide one phrase of the period's review list for publication."""
+    found = _period_or_404(period)
+    form = SearchWordsDecisionForm()
+    back = url_for("reports.manage_report", period=found.label, _anchor="search-words")
+    if not form.validate_on_submit():
+        flash("That decision could not be saved. Try again from the list.", "error")
+        return redirect(back, code=303)
+    phrase = phrase_key(form.phrase.data)
+    if phrase != form.phrase.data or not is_candidate(found, phrase):
+        # Only phrases searched on enough days are put to officers; nothing else is decided.
+        flash("Those words are not on this period's list, so nothing was changed.", "error")
+        return redirect(back, code=303)
+    decide(phrase, form.approved, current_user)
+    db.session.commit()
+    if form.approved:
+        flash(f"“{phrase}” will be shown in reports published from now on.", "success")
+    else:
+        flash(f"“{phrase}” will not be shown; its searches are counted only.", "success")
+    return redirect(back, code=303)
 
 
 @bp.get("/manage/reports/<period>/preview")
@@ -125,7 +177,7 @@ def _published_or_404(period: str, version: int | None):
 @bp.get("/reports/<period>/v<int:version>")
 def report(period: str, version: int | None):
     found, published = _published_or_404(period, version)
-    values = _page_values(found, published.figures, published.narrative, published)
+    values = _page_values(found, reports.public_figures(published), published.narrative, published)
     return render_template(
         "reports/report.html",
         preview=False,
@@ -168,7 +220,9 @@ def report_pdf(period: str, version: int | None):
         abort(404)
 
     def draw() -> bytes:
-        values = _page_values(found, published.figures, published.narrative, published)
+        values = _page_values(
+            found, reports.public_figures(published), published.narrative, published
+        )
         return html_to_pdf(render_template("reports/pdf.html", **values))
 
     filename = _filename(published, "pdf")

@@ -17,6 +17,7 @@ from localoffer.extensions import db
 from localoffer.models import AnnualReport, User
 from localoffer.reports.figures import compute
 from localoffer.reports.periods import Period
+from localoffer.reports.search_words import public_searches
 
 # The report's themes, each with the three headings local areas already report under.
 THEMES = (
@@ -132,3 +133,12 @@ def publish(period: Period, actor: User | None) -> AnnualReport:
     db.session.flush()
     audit.record("report.published", actor, report, {"version": [None, report.version]})
     return report
+
+
+def public_figures(report: AnnualReport) -> dict:
+    """A published version's figures as every public format shows them: a searches section
+    frozen before the rule on families' words has its lists of words left out."""
+    figures = dict(report.figures)
+    if "searches" in figures:
+        figures["searches"] = public_searches(figures["searches"])
+    return figures

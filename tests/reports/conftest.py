@@ -20,6 +20,7 @@ from localoffer.models import (
     ReviewStatus,
     Role,
     SearchEvent,
+    SearchPhraseDecision,
     ServiceStatus,
     TaxonomyTerm,
     Theme,
@@ -118,14 +119,34 @@ def build_year() -> dict:
             )
         )
 
-    for _ in range(3):
-        search("autism", 5, {"q": "autism", "category": ["education"]})
-    for _ in range(2):
+    # Words are published only when searched on 5 different days and approved (see
+    # reports/search_words.py); each case of that rule is here.
+    december = [at(2019, 12, day) for day in (1, 2, 3, 4, 5)]
+    for when in december[:3]:  # autism: 5 days, approved: shown
+        search("autism", 5, {"q": "autism", "category": ["education"]}, when)
+    for when in december[3:]:
+        search("autism", 5, {}, when)
+    for _ in range(2):  # respite: 5 days as two spellings, approved: shown as one phrase
         search("respite", 0, {"q": "respite", "need": ["sensory-and-physical"], "age": "7"})
-    search(
+    for when in december[1:]:
+        search("Respite?", 0, {}, when)
+    search(  # approved, but searched on one day only: counted
         "wheelchair swimming", 0, {"q": "wheelchair swimming", "postcode": "PO1 2AB", "within": "5"}
     )
-    search("", 10, {"category": ["education", "health"]})
+    for when in december:  # 5 days, nobody has decided: counted
+        search("bedwetting", 2, {}, when)
+    for when in december:  # 5 days, hidden by an officer: counted
+        search("speech therapy", 3, {}, when)
+    search("my son tom has autism and needs help at school", 4, {})  # once: counted
+    search("'; drop table services;--", 0, {})  # once: counted
+    search("", 10, {"category": ["education", "health"]})  # no words: a browse
+    for phrase, approved in (
+        ("autism", True),
+        ("respite", True),
+        ("wheelchair swimming", True),
+        ("speech therapy", False),
+    ):
+        db.session.add(SearchPhraseDecision(phrase=phrase, approved=approved))
     search("autism", 5, {"q": "autism", "category": ["education"]}, at(2020, 9, 2))
 
     v1, v2 = factories.user(Role.VOLUNTEER), factories.user(Role.VOLUNTEER)

@@ -47,17 +47,19 @@ def test_the_directory(figures):
 
 def test_what_families_looked_for(figures):
     assert figures["searches"] == {
-        "total": 7,
-        "with_no_results": 3,
+        "total": 25,
+        "with_no_results": 8,
+        "with_words": 24,
+        "with_words_no_results": 8,
+        # Only the phrases searched on 5 different days and approved by an officer.
         "top": [
-            {"query": "autism", "count": 3},
-            {"query": "respite", "count": 2},
-            {"query": "wheelchair swimming", "count": 1},
+            {"query": "respite", "count": 6},
+            {"query": "autism", "count": 5},
         ],
-        "top_with_no_results": [
-            {"query": "respite", "count": 2},
-            {"query": "wheelchair swimming", "count": 1},
-        ],
+        "other_searches": 13,
+        "top_with_no_results": [{"query": "respite", "count": 6}],
+        "other_searches_with_no_results": 2,
+        "words_rule": {"min_days": 5, "officer_approved": True},
         "filters": [
             {"filter": "category", "value": "education", "count": 4},
             {"filter": "age", "value": "7", "count": 2},

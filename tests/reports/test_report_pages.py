@@ -155,7 +155,7 @@ def test_the_csv_holds_every_figure(app, officer, client, names):
     directory = snapshot["figures"]["directory"]
     assert values[("directory", "listed_at_start")] == str(directory["listed_at_start"])
     assert values[("directory", "by_category.Education.count")] == "2"
-    assert values[("searches", "top_with_no_results.respite.count")] == "2"
+    assert values[("searches", "top_with_no_results.respite.count")] == "6"
     assert values[("searches", "filters.category=education.count")] == "4"
     assert values[("aspiration", "felt_listened_to.percent")] == "33"
     assert values[("page_feedback", "sections.Guides.helpful_percent")] == ""
