@@ -172,6 +172,7 @@ MATRIX = {
     "reports.manage_report": STAFF,
     "reports.preview": STAFF,
     "reports.publish": STAFF_ACTION,
+    "reports.decide_search_words": {**STAFF_ACTION, "officer": 303, "admin": 303},
     "reports.index": PUBLIC,
     "reports.report": PUBLIC,
     "reports.report_json": PUBLIC,
