@@ -7,6 +7,7 @@ import json
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from localoffer.auth.forms import error_list
 from localoffer.auth.roles import STAFF, roles_required
@@ -128,8 +129,15 @@ def decide_search_words(period: str):
         # Only phrases searched on enough days are put to officers; nothing else is decided.
         flash("Those words are not on this period's list, so nothing was changed.", "error")
         return redirect(back, code=303)
-    decide(phrase, form.approved, current_user)
-    db.session.commit()
+    try:
+        decide(phrase, form.approved, current_user)
+        db.session.commit()
+    except IntegrityError:
+        # Another officer decided on the same words at the same moment: theirs is stored, so
+        # this decision becomes a change to it.
+        db.session.rollback()
+        decide(phrase, form.approved, current_user)
+        db.session.commit()
     if form.approved:
         flash(f"“{phrase}” will be shown in reports published from now on.", "success")
     else:
