@@ -120,7 +120,7 @@ def _guarded_new():
     return _save(context, None)
 
 
-@bp.route("/<int:review_id>", methods=["GET", "POST"])
+@bp.route("/<id:review_id>", methods=["GET", "POST"])
 @csrf.exempt
 def edit(review_id: int):
     if request.method == "POST" and not current_user.is_authenticated:
