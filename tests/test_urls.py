@@ -11,6 +11,7 @@ from werkzeug.routing import IntegerConverter
 from localoffer.extensions import db, limiter
 from localoffer.models import Role
 from localoffer.reports.periods import academic_year
+from localoffer.urls import parse_id
 from tests import factories
 from tests.accounts import csrf_token, signed_in
 
@@ -116,3 +117,26 @@ def test_ids_at_the_columns_bounds(app, world):
         assert client.get(url).status_code == 404, url
     with app.test_request_context():
         assert url_for("directory.service", service_id=2147483647) == "/services/2147483647"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1", 1),
+        ("012", 12),
+        (str(2**31 - 1), 2**31 - 1),
+        (str(2**31), None),
+        (str(2**63), None),
+        ("9" * 5000, None),
+        ("0", None),
+        ("-1", None),
+        (" 1", None),
+        ("\u00b2", None),
+        ("\u0661", None),
+        ("", None),
+        (None, None),
+        (12, None),
+    ],
+)
+def test_parse_id_takes_only_what_can_be_a_row(value, expected):
+    assert parse_id(value) == expected

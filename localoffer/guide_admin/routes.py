@@ -15,6 +15,7 @@ from localoffer.guide_admin import service as guides
 from localoffer.guide_admin.forms import CompareForm, ConfirmForm, GuideForm
 from localoffer.guides.service import guides_due_for_review, related_services, suggested_services
 from localoffer.models import GuideAudience, GuidePage
+from localoffer.urls import parse_id
 
 
 @bp.app_template_global()
@@ -127,7 +128,7 @@ def edit(guide_id: int):
     form = _form(guide)
     if not form.validate_on_submit() or _link_problem(form, guide):
         return _render_edit(form, guide, 400)
-    based_on = int(form.based_on.data) if (form.based_on.data or "").isdigit() else None
+    based_on = parse_id(form.based_on.data)
     try:
         _, version = guides.save_guide(guide, None, _changes(form), current_user, based_on)
     except guides.StaleEdit:

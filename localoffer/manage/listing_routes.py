@@ -23,6 +23,7 @@ from localoffer.manage.service import (
     organisation_choices,
 )
 from localoffer.models import SendQuestion, Service, ServiceStatus
+from localoffer.urls import parse_id
 
 PER_PAGE = 50
 STATUS_ACTIONS = {
@@ -84,7 +85,7 @@ def services():
     state = request.args.get("state", "", type=str)
     if state not in LISTING_STATES:
         state = ""
-    organization_id = request.args.get("organisation", 0, type=int)
+    organization_id = parse_id(request.args.get("organisation")) or 0
     page = max(1, min(request.args.get("page", 1, type=int), 10_000))
     found, total = find_listings(text, state, organization_id, page, PER_PAGE)
     return render_template(
