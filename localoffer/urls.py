@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, current_app
+from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 # Every id column is an SQL Integer: 32 bits on PostgreSQL, so nothing larger can be a row.
@@ -41,10 +42,34 @@ def init_app(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
 
 
+def served_path(address: object, limit: int = 500) -> str | None:
+    """The path of ``address`` if this site serves a page there to GET, else None.
+
+    The query string and fragment are dropped. The path must be local (``safe_next``), at most
+    ``limit`` characters, printable, and match a GET rule of the URL map other than static
+    files. Only the rule is checked, not whether its row exists: ``/services/999999`` is served
+    (as "not found"), while ``/services/1/no/such/page`` or ``/shortlist/add`` (POST only) are
+    not. Works outside a request too, since the map does not depend on the host.
+    """
+    if not isinstance(address, str):
+        return None
+    path = address.split("#", 1)[0].split("?", 1)[0]
+    if len(path) > limit or not path.isprintable() or safe_next(path, "") != path:
+        return None
+    try:
+        endpoint, _ = current_app.url_map.bind("localhost").match(path, method="GET")
+    except HTTPException:  # NotFound, MethodNotAllowed, or RequestRedirect to another path
+        return None
+    return None if endpoint == "static" else path
+
+
 def safe_next(target: str | None, default: str) -> str:
     """Only same-site paths, so a form or link cannot be used to send people elsewhere."""
     if target:
-        parts = urlsplit(target)
+        try:
+            parts = urlsplit(target)
+        except ValueError:  # such as "//[", an unclosed IPv6 address
+            return default
         if (
             not parts.scheme
             and not parts.netloc

@@ -11,7 +11,7 @@ from werkzeug.routing import IntegerConverter
 from localoffer.extensions import db, limiter
 from localoffer.models import Role
 from localoffer.reports.periods import academic_year
-from localoffer.urls import parse_id
+from localoffer.urls import parse_id, safe_next
 from tests import factories
 from tests.accounts import csrf_token, signed_in
 
@@ -140,3 +140,8 @@ def test_ids_at_the_columns_bounds(app, world):
 )
 def test_parse_id_takes_only_what_can_be_a_row(value, expected):
     assert parse_id(value) == expected
+
+
+def test_safe_next_refuses_what_it_cannot_even_split():
+    assert safe_next("//[", "/home") == "/home"
+    assert safe_next("/glossary", "/home") == "/glossary"
