@@ -34,7 +34,7 @@ def _wants_json() -> bool:
 def form():
     path = safe_next(request.args.get("path"), "/")
     page_form = PageFeedbackForm(data={"path": path})
-    return render_template("feedback/form.html", form=page_form, errors=[])
+    return render_template("feedback/form.html", form=page_form, page_link=path, errors=[])
 
 
 @bp.post("/feedback")
@@ -48,12 +48,15 @@ def submit():
         if _wants_json():
             return {"ok": False, "errors": error_list(page_form)}, 400
         return render_template(
-            "feedback/form.html", form=page_form, errors=error_list(page_form)
+            "feedback/form.html",
+            form=page_form,
+            page_link=safe_next(page_form.path.data, "/"),
+            errors=error_list(page_form),
         ), 400
     helpful = {"yes": True, "no": False}.get(page_form.helpful.data or "")
-    item = record_feedback(page_form.path.data, helpful, page_form.problem.data)
+    page = record_feedback(page_form.path.data, helpful, page_form.problem.data).path
     db.session.commit()
-    return _thanks(item.path)
+    return _thanks(page)
 
 
 def _thanks(page: str):

@@ -154,6 +154,14 @@ def test_feedback_about_a_page_the_site_does_not_serve_is_kept_as_an_unknown_pag
     db.session.commit()
 
 
+def test_a_form_sent_back_with_an_error_never_links_off_site(client):
+    response = _post(client, path="https://evil.example.com/")
+    assert response.status_code == 400
+    page = parse(response.get_data(as_text=True))
+    assert "Select yes or no, or tell us what went wrong" in page.text
+    assert not any("evil" in link for link in page.links)
+
+
 def test_with_javascript_an_unknown_page_is_thanked_in_json_too(client):
     response = client.post(
         "/feedback",
