@@ -1,4 +1,4 @@
-"""Helpers for addresses shared by several areas: ids in addresses and safe ``next`` paths."""
+"""Helpers for addresses shared by several areas: ids, pages the site serves, safe ``next``."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def served_path(address: object, limit: int = 500) -> str | None:
     if not isinstance(address, str):
         return None
     path = address.split("#", 1)[0].split("?", 1)[0]
-    if len(path) > limit or not path.isprintable() or safe_next(path, "") != path:
+    if not path or len(path) > limit or not path.isprintable() or safe_next(path, "") != path:
         return None
     try:
         endpoint, _ = current_app.url_map.bind("localhost").match(path, method="GET")
