@@ -6,7 +6,7 @@ import os
 
 from flask import Flask
 
-from localoffer import errors, security, templating
+from localoffer import errors, security, templating, urls
 from localoffer.config import PROJECT_ROOT, load_config
 from localoffer.extensions import csrf, db, limiter, login_manager, mail, migrate
 
@@ -34,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from localoffer.content_versions import init_app as init_content_versions
 
     init_content_versions(app)
+    urls.init_app(app)
 
     from localoffer.api import bp as api_bp
     from localoffer.auth import bp as auth_bp

@@ -77,6 +77,16 @@ def test_unknown_or_malformed_service_is_refused(client):
     assert client.post("/shortlist/add", data={"csrf_token": token}).status_code == 400
 
 
+def test_a_number_too_large_to_be_a_service_is_refused_like_a_malformed_one(client):
+    token = _token(client)
+    for number in (2**31, 2**63, 2**64):
+        assert _add(client, number, token).status_code == 400, number
+        response = client.post(
+            "/shortlist/remove", data={"service_id": number, "csrf_token": token}
+        )
+        assert response.status_code == 400, number
+
+
 def test_closed_service_cannot_be_added(client):
     closed = db.session.scalars(
         select(Service).where(Service.status == ServiceStatus.CLOSED)

@@ -128,7 +128,10 @@ def _age(reader: _Reader) -> tuple[int, int] | None:
     high = reader.number("maximum_age", 0, MAX_AGE)
     if low is None and high is None:
         return None
-    # An upside-down range (minimum above maximum) is kept: it matches no service.
+    if low is not None and high is not None and low > high:
+        # No age is in an upside-down range: a mistake to report, not an empty page.
+        reader.errors["minimum_age"] = "must not be more than maximum_age"
+        return None
     low_int = math.floor(low) if low is not None else 0
     high_int = math.ceil(high) if high is not None else MAX_AGE
     return low_int, high_int

@@ -382,7 +382,11 @@ SERVICE_FILTERS = [
     _parameter("text", "Another name for search.", TEXT_QUERY),
     _parameter("taxonomy_term_id", "Services with this term or a narrower one.", UUID),
     _parameter("taxonomy_id", "Services with any term from this taxonomy.", UUID),
-    _parameter("minimum_age", "Services for some age at or above this (years).", AGE),
+    _parameter(
+        "minimum_age",
+        "Services for some age at or above this (years); not more than maximum_age (400).",
+        AGE,
+    ),
     _parameter("maximum_age", "Services for some age at or below this (years).", AGE),
     _parameter("day", "Services open on this day (iCalendar code).", DAY),
     _parameter("start_time", "Opening at or after this time (HH:MM), on one schedule.", CLOCK),

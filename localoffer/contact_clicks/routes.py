@@ -19,7 +19,7 @@ from localoffer.models import ContactKind
 logger = logging.getLogger(__name__)
 
 
-@bp.get("/services/<int:service_id>/website")
+@bp.get("/services/<id:service_id>/website")
 def website(service_id: int):
     found = clicks.shown_service(service_id)
     target = clicks.website_of(found) if found is not None else None
@@ -41,7 +41,7 @@ def website(service_id: int):
     return response
 
 
-@bp.post("/services/<int:service_id>/contact/<kind>")
+@bp.post("/services/<id:service_id>/contact/<kind>")
 @limiter.limit(clicks.click_limit)
 def record(service_id: int, kind: str):
     chosen = clicks.BEACON_KINDS.get(kind)

@@ -75,7 +75,7 @@ def services():
     return html, 400 if form.error_list() else 200
 
 
-@bp.get("/services/<int:service_id>")
+@bp.get("/services/<id:service_id>")
 def service(service_id: int):
     found = get_service(service_id)
     if found is None:
@@ -87,7 +87,7 @@ def service(service_id: int):
     )
 
 
-@bp.get("/services/<int:service_id>/<slug>")
+@bp.get("/services/<id:service_id>/<slug>")
 def service_with_slug(service_id: int, slug: str):
     """Readable links such as /services/12/portage-home-visiting go to the canonical page."""
     return redirect(url_for("directory.service", service_id=service_id), code=301)

@@ -8,20 +8,13 @@ from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
 from localoffer.form_rules import at_most
-from localoffer.urls import safe_next
 
 PROBLEM_MAX = 1200
-PATH_MAX = 500
-
-
-def _local_path(form, field) -> None:
-    value = field.data or ""
-    if len(value) > PATH_MAX or safe_next(value, "") != value or not value.isprintable():
-        raise ValidationError("We could not tell which page this was about. Go back and try again")
 
 
 class PageFeedbackForm(FlaskForm):
-    path = HiddenField(validators=[_local_path])
+    # Not checked here: service.page_of keeps only a served page's path, and never refuses.
+    path = HiddenField()
     helpful = RadioField(
         "Was this page helpful?",
         choices=[("yes", "Yes"), ("no", "No")],

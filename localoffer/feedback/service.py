@@ -9,11 +9,28 @@ from sqlalchemy import case, func, select
 
 from localoffer.extensions import db
 from localoffer.models import PageFeedback
+from localoffer.urls import served_path
+
+# Where feedback about an address the site has no page for is kept. Not a path any rule
+# matches, so it never mixes with a real page's feedback (nor counts as the home page's).
+UNKNOWN_PAGE = "/(unknown page)"
 
 
-def record_feedback(path: str, helpful: bool | None, problem: str | None) -> PageFeedback:
-    """Store one visitor's feedback about ``path`` (no account, no address)."""
-    item = PageFeedback(path=path, helpful=helpful, problem=problem or None)
+def page_of(address: str | None) -> str:
+    """The page feedback sent from ``address`` is stored against.
+
+    Only the path of a page the site serves (``urls.served_path``): never the query string,
+    which can hold what a family searched for. Anything else (an address with no page, as on a
+    "Page not found" page, another site, control characters, an overlong path, nothing at all)
+    becomes ``UNKNOWN_PAGE`` rather than an error: the family meant their answer, and could not
+    correct a path they never typed, so it is kept, without the address.
+    """
+    return served_path(address) or UNKNOWN_PAGE
+
+
+def record_feedback(address: str | None, helpful: bool | None, problem: str | None) -> PageFeedback:
+    """Store one visitor's feedback about the page at ``address`` (no account, no visitor)."""
+    item = PageFeedback(path=page_of(address), helpful=helpful, problem=problem or None)
     db.session.add(item)
     db.session.flush()
     return item

@@ -15,6 +15,7 @@ from localoffer.guide_admin import service as guides
 from localoffer.guide_admin.forms import CompareForm, ConfirmForm, GuideForm
 from localoffer.guides.service import guides_due_for_review, related_services, suggested_services
 from localoffer.models import GuideAudience, GuidePage
+from localoffer.urls import parse_id
 
 
 @bp.app_template_global()
@@ -118,7 +119,7 @@ def new():
     return _render_edit(form, None, 400 if form.errors else 200)
 
 
-@bp.route("/<int:guide_id>", methods=["GET", "POST"])
+@bp.route("/<id:guide_id>", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def edit(guide_id: int):
     guide = _guide_or_404(guide_id)
@@ -127,7 +128,7 @@ def edit(guide_id: int):
     form = _form(guide)
     if not form.validate_on_submit() or _link_problem(form, guide):
         return _render_edit(form, guide, 400)
-    based_on = int(form.based_on.data) if (form.based_on.data or "").isdigit() else None
+    based_on = parse_id(form.based_on.data)
     try:
         _, version = guides.save_guide(guide, None, _changes(form), current_user, based_on)
     except guides.StaleEdit:
@@ -151,7 +152,7 @@ def edit(guide_id: int):
     return redirect(url_for("guide_admin.edit", guide_id=guide.id))
 
 
-@bp.get("/<int:guide_id>/versions/<int:number>")
+@bp.get("/<id:guide_id>/versions/<id:number>")
 @roles_required(*STAFF)
 def preview(guide_id: int, number: int):
     guide = _guide_or_404(guide_id)
@@ -176,7 +177,7 @@ def _confirmed() -> None:
         abort(400)
 
 
-@bp.post("/<int:guide_id>/publish")
+@bp.post("/<id:guide_id>/publish")
 @roles_required(*STAFF)
 def publish(guide_id: int):
     guide = _guide_or_404(guide_id)
@@ -189,7 +190,7 @@ def publish(guide_id: int):
     return redirect(url_for("guide_admin.edit", guide_id=guide.id))
 
 
-@bp.post("/<int:guide_id>/unpublish")
+@bp.post("/<id:guide_id>/unpublish")
 @roles_required(*STAFF)
 def unpublish(guide_id: int):
     guide = _guide_or_404(guide_id)
@@ -200,7 +201,7 @@ def unpublish(guide_id: int):
     return redirect(url_for("guide_admin.edit", guide_id=guide.id))
 
 
-@bp.post("/<int:guide_id>/reviewed")
+@bp.post("/<id:guide_id>/reviewed")
 @roles_required(*STAFF)
 def reviewed(guide_id: int):
     guide = _guide_or_404(guide_id)
@@ -211,7 +212,7 @@ def reviewed(guide_id: int):
     return redirect(url_for("guide_admin.edit", guide_id=guide.id))
 
 
-@bp.get("/<int:guide_id>/versions")
+@bp.get("/<id:guide_id>/versions")
 @roles_required(*STAFF)
 def versions(guide_id: int):
     guide = _guide_or_404(guide_id)
@@ -249,7 +250,7 @@ def _compare_form(guide: GuidePage, formdata) -> CompareForm:
     return form
 
 
-@bp.post("/<int:guide_id>/versions/<int:number>/restore")
+@bp.post("/<id:guide_id>/versions/<id:number>/restore")
 @roles_required(*STAFF)
 def restore(guide_id: int, number: int):
     guide = _guide_or_404(guide_id)

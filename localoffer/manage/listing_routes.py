@@ -23,6 +23,7 @@ from localoffer.manage.service import (
     organisation_choices,
 )
 from localoffer.models import SendQuestion, Service, ServiceStatus
+from localoffer.urls import parse_id
 
 PER_PAGE = 50
 STATUS_ACTIONS = {
@@ -84,7 +85,7 @@ def services():
     state = request.args.get("state", "", type=str)
     if state not in LISTING_STATES:
         state = ""
-    organization_id = request.args.get("organisation", 0, type=int)
+    organization_id = parse_id(request.args.get("organisation")) or 0
     page = max(1, min(request.args.get("page", 1, type=int), 10_000))
     found, total = find_listings(text, state, organization_id, page, PER_PAGE)
     return render_template(
@@ -122,7 +123,7 @@ def new_service():
     ), 400 if form.errors else 200
 
 
-@bp.get("/services/<int:service_id>")
+@bp.get("/services/<id:service_id>")
 @roles_required(*STAFF)
 def service(service_id: int):
     found = service_or_404(service_id)
@@ -135,7 +136,7 @@ def service(service_id: int):
     )
 
 
-@bp.route("/services/<int:service_id>/edit", methods=["GET", "POST"])
+@bp.route("/services/<id:service_id>/edit", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def edit_service(service_id: int):
     found = service_or_404(service_id)
@@ -184,7 +185,7 @@ def _confirmed_action(service_id: int) -> Service:
     return found
 
 
-@bp.post("/services/<int:service_id>/publish")
+@bp.post("/services/<id:service_id>/publish")
 @roles_required(*STAFF)
 def publish(service_id: int):
     found = _confirmed_action(service_id)
@@ -197,7 +198,7 @@ def publish(service_id: int):
     return redirect(url_for("manage.service", service_id=found.id))
 
 
-@bp.post("/services/<int:service_id>/unpublish")
+@bp.post("/services/<id:service_id>/unpublish")
 @roles_required(*STAFF)
 def unpublish(service_id: int):
     found = _confirmed_action(service_id)
@@ -208,7 +209,7 @@ def unpublish(service_id: int):
     return redirect(url_for("manage.service", service_id=found.id))
 
 
-@bp.post("/services/<int:service_id>/status/<status>")
+@bp.post("/services/<id:service_id>/status/<status>")
 @roles_required(*STAFF)
 def change_status(service_id: int, status: str):
     if status not in STATUS_ACTIONS:
@@ -222,7 +223,7 @@ def change_status(service_id: int, status: str):
     return redirect(url_for("manage.service", service_id=found.id))
 
 
-@bp.post("/services/<int:service_id>/confirm")
+@bp.post("/services/<id:service_id>/confirm")
 @roles_required(*STAFF)
 def confirm_listing(service_id: int):
     found = _confirmed_action(service_id)
@@ -236,7 +237,7 @@ def confirm_listing(service_id: int):
     return redirect(url_for("manage.service", service_id=found.id))
 
 
-@bp.get("/services/<int:service_id>/history")
+@bp.get("/services/<id:service_id>/history")
 @roles_required(*STAFF)
 def service_history(service_id: int):
     found = service_or_404(service_id)
@@ -251,7 +252,7 @@ def service_history(service_id: int):
     )
 
 
-@bp.get("/services/<int:service_id>/preview")
+@bp.get("/services/<id:service_id>/preview")
 @roles_required(*STAFF)
 def preview_service(service_id: int):
     """The public page as it will look, for drafts too."""

@@ -46,13 +46,13 @@ def _render(proposal: ChangeRequest, reason_form: ReasonForm, status: int = 200)
     ), status
 
 
-@bp.get("/proposals/<int:proposal_id>")
+@bp.get("/proposals/<id:proposal_id>")
 @roles_required(*STAFF)
 def proposal(proposal_id: int):
     return _render(_proposal_or_404(proposal_id), ReasonForm(formdata=None))
 
 
-@bp.post("/proposals/<int:proposal_id>/approve")
+@bp.post("/proposals/<id:proposal_id>/approve")
 @roles_required(*STAFF)
 def approve_proposal(proposal_id: int):
     found = _proposal_or_404(proposal_id)
@@ -70,7 +70,7 @@ def approve_proposal(proposal_id: int):
     return redirect(url_for("manage.service", service_id=service.id))
 
 
-@bp.post("/proposals/<int:proposal_id>/reject")
+@bp.post("/proposals/<id:proposal_id>/reject")
 @roles_required(*STAFF)
 def reject_proposal(proposal_id: int):
     found = _proposal_or_404(proposal_id)

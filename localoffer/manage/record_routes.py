@@ -139,7 +139,7 @@ def new_organisation():
     return _edit_record("organisation", None)
 
 
-@bp.route("/organisations/<int:organization_id>", methods=["GET", "POST"])
+@bp.route("/organisations/<id:organization_id>", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def edit_organisation(organization_id: int):
     return _edit_record("organisation", organization_id)
@@ -151,19 +151,19 @@ def new_location():
     return _edit_record("location", None)
 
 
-@bp.route("/locations/<int:location_id>", methods=["GET", "POST"])
+@bp.route("/locations/<id:location_id>", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def edit_location(location_id: int):
     return _edit_record("location", location_id)
 
 
-@bp.get("/organisations/<int:organization_id>/history")
+@bp.get("/organisations/<id:organization_id>/history")
 @roles_required(*STAFF)
 def organisation_history(organization_id: int):
     return _history(Organization, organization_id, "manage.edit_organisation", "organization_id")
 
 
-@bp.get("/locations/<int:location_id>/history")
+@bp.get("/locations/<id:location_id>/history")
 @roles_required(*STAFF)
 def location_history(location_id: int):
     return _history(Location, location_id, "manage.edit_location", "location_id")

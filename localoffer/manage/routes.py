@@ -85,7 +85,7 @@ def _pending_invitation(invitation_id: int):
     return invitation
 
 
-@bp.post("/users/invitations/<int:invitation_id>/resend")
+@bp.post("/users/invitations/<id:invitation_id>/resend")
 @roles_required(*STAFF)
 def resend_invitation(invitation_id: int):
     invitation = _pending_invitation(invitation_id)
@@ -98,7 +98,7 @@ def resend_invitation(invitation_id: int):
     return redirect(url_for("manage.users"))
 
 
-@bp.post("/users/invitations/<int:invitation_id>/cancel")
+@bp.post("/users/invitations/<id:invitation_id>/cancel")
 @roles_required(*STAFF)
 def cancel_invitation(invitation_id: int):
     invitation = _pending_invitation(invitation_id)
@@ -125,7 +125,7 @@ def _render_user(user, role_form: RoleForm, status: int = 200):
     ), status
 
 
-@bp.get("/users/<int:user_id>")
+@bp.get("/users/<id:user_id>")
 @roles_required(*STAFF)
 def user(user_id: int):
     found = _user_or_404(user_id)
@@ -136,7 +136,7 @@ def user(user_id: int):
     return _render_user(found, form)
 
 
-@bp.post("/users/<int:user_id>/role")
+@bp.post("/users/<id:user_id>/role")
 @roles_required(Role.ADMIN)
 def change_role(user_id: int):
     found = _user_or_404(user_id)
@@ -167,13 +167,13 @@ def _set_active(user_id: int, active: bool):
     return redirect(url_for("manage.user", user_id=found.id))
 
 
-@bp.post("/users/<int:user_id>/deactivate")
+@bp.post("/users/<id:user_id>/deactivate")
 @roles_required(Role.ADMIN)
 def deactivate(user_id: int):
     return _set_active(user_id, False)
 
 
-@bp.post("/users/<int:user_id>/reactivate")
+@bp.post("/users/<id:user_id>/reactivate")
 @roles_required(Role.ADMIN)
 def reactivate(user_id: int):
     return _set_active(user_id, True)

@@ -63,7 +63,7 @@ def _render_review(review, form: ModerationForm, redactions: dict, errors: dict,
     ), status
 
 
-@bp.route("/reviews/<int:review_id>", methods=["GET", "POST"])
+@bp.route("/reviews/<id:review_id>", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def review(review_id: int):
     found = moderation.review_for_officers(review_id)
@@ -142,7 +142,7 @@ def new_exercise():
     ), 400 if form.errors else 200
 
 
-@bp.get("/exercises/<int:exercise_id>")
+@bp.get("/exercises/<id:exercise_id>")
 @roles_required(*STAFF)
 def exercise(exercise_id: int):
     found = moderation.get_exercise(exercise_id)
@@ -159,7 +159,7 @@ def exercise(exercise_id: int):
     )
 
 
-@bp.post("/exercises/<int:exercise_id>/toggle")
+@bp.post("/exercises/<id:exercise_id>/toggle")
 @roles_required(*STAFF)
 def toggle_exercise(exercise_id: int):
     if not ConfirmForm().validate():
@@ -211,7 +211,7 @@ def month_results():
     )
 
 
-@bp.get("/services/<int:service_id>/reviews")
+@bp.get("/services/<id:service_id>/reviews")
 @roles_required(*STAFF)
 def service_reviews(service_id: int):
     service = db.session.get(Service, service_id)

@@ -65,7 +65,7 @@ def _render_form(form, heading: str, action: str, service=None):
     ), 400 if form.errors else 200
 
 
-@bp.route("/services/<int:service_id>/change", methods=["GET", "POST"])
+@bp.route("/services/<id:service_id>/change", methods=["GET", "POST"])
 @roles_required(Role.PROVIDER)
 def propose_change(service_id: int):
     service = _own_service(service_id)
@@ -101,7 +101,7 @@ def propose_new():
     return _render_form(form, "Suggest a new listing", url_for("provider.propose_new"))
 
 
-@bp.route("/services/<int:service_id>/closure", methods=["GET", "POST"])
+@bp.route("/services/<id:service_id>/closure", methods=["GET", "POST"])
 @roles_required(Role.PROVIDER)
 def propose_closure(service_id: int):
     service = _own_service(service_id)
@@ -116,7 +116,7 @@ def propose_closure(service_id: int):
     ), 400 if form.errors else 200
 
 
-@bp.route("/services/<int:service_id>/still-correct", methods=["GET", "POST"])
+@bp.route("/services/<id:service_id>/still-correct", methods=["GET", "POST"])
 @roles_required(Role.PROVIDER)
 def still_correct(service_id: int):
     """The link in the reminder email: one button confirms the listing is still right."""

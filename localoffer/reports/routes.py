@@ -182,7 +182,7 @@ def _published_or_404(period: str, version: int | None):
 
 
 @bp.get("/reports/<period>", defaults={"version": None})
-@bp.get("/reports/<period>/v<int:version>")
+@bp.get("/reports/<period>/v<id:version>")
 def report(period: str, version: int | None):
     found, published = _published_or_404(period, version)
     values = _page_values(found, reports.public_figures(published), published.narrative, published)
@@ -199,7 +199,7 @@ def _filename(report, extension: str) -> str:
 
 
 @bp.get("/reports/<period>.json", defaults={"version": None})
-@bp.get("/reports/<period>/v<int:version>.json")
+@bp.get("/reports/<period>/v<id:version>.json")
 def report_json(period: str, version: int | None):
     _, published = _published_or_404(period, version)
     return Response(
@@ -210,7 +210,7 @@ def report_json(period: str, version: int | None):
 
 
 @bp.get("/reports/<period>.csv", defaults={"version": None})
-@bp.get("/reports/<period>/v<int:version>.csv")
+@bp.get("/reports/<period>/v<id:version>.csv")
 def report_csv(period: str, version: int | None):
     _, published = _published_or_404(period, version)
     return Response(
@@ -221,7 +221,7 @@ def report_csv(period: str, version: int | None):
 
 
 @bp.get("/reports/<period>.pdf", defaults={"version": None})
-@bp.get("/reports/<period>/v<int:version>.pdf")
+@bp.get("/reports/<period>/v<id:version>.pdf")
 def report_pdf(period: str, version: int | None):
     found, published = _published_or_404(period, version)
     if published.pdf is None and not pdf_available():

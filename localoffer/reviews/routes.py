@@ -18,6 +18,7 @@ from localoffer.reviews import service as reviews
 from localoffer.reviews.answers import check_for_submission, raw_from_stored, read_raw
 from localoffer.reviews.drafts import make_draft_token, read_draft_token
 from localoffer.reviews.presenter import error_summary, question_views
+from localoffer.urls import parse_id
 
 DRAFT_KEY = re.compile(r"^[0-9a-f-]{36}$")
 SERVICE_MISSING = "Select the service you tried"
@@ -36,19 +37,20 @@ class Context:
     page_path: str | None = None
 
 
-def _int_argument(source, name: str) -> int | None:
+def _id_argument(source, name: str) -> int | None:
     value = source.get(name)
     if value is None or value == "":
         return None
-    if not value.isdigit() or len(value) > 9:
+    number = parse_id(value)
+    if number is None:
         abort(404)
-    return int(value)
+    return number
 
 
 def _new_context(user: User) -> Context:
     """The form's subject from ``?exercise=``, ``?service=`` or ``?template=`` (404 if unusable)."""
-    exercise_id = _int_argument(request.args, "exercise")
-    service_id = _int_argument(request.args, "service")
+    exercise_id = _id_argument(request.args, "exercise")
+    service_id = _id_argument(request.args, "service")
     slug = request.args.get("template")
     if exercise_id is not None:
         exercise = reviews.open_exercise_for(user, exercise_id)
@@ -120,7 +122,7 @@ def _guarded_new():
     return _save(context, None)
 
 
-@bp.route("/<int:review_id>", methods=["GET", "POST"])
+@bp.route("/<id:review_id>", methods=["GET", "POST"])
 @csrf.exempt
 def edit(review_id: int):
     if request.method == "POST" and not current_user.is_authenticated:

@@ -26,7 +26,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from localoffer.form_rules import at_most
 from localoffer.models import SourceType, WeDidStatus
-from localoffer.urls import safe_next
+from localoffer.urls import parse_id, safe_next
 
 SUMMARY_MAX = 2000
 ACTION_MAX = 5000
@@ -123,7 +123,7 @@ class YouSaidForm(FlaskForm):
 
     def validate_service_id(self, field) -> None:
         field.data = (field.data or "").strip()
-        if field.data and not field.data.isdigit():
+        if field.data and parse_id(field.data) is None:
             raise ValidationError("Enter the service number, like 12")
 
     def validate_page_path(self, field) -> None:
@@ -212,7 +212,10 @@ class PublicFilterForm(FlaskForm):
 
     def validate_year(self, field) -> None:
         text = field.data or ""
-        if text and not (text.isdigit() and len(text) == 4 and 2000 <= int(text) <= 2100):
+        # isascii: str.isdigit alone takes "²", which int() refuses.
+        if text and not (
+            text.isascii() and text.isdigit() and len(text) == 4 and 2000 <= int(text) <= 2100
+        ):
             raise ValidationError(field.gov_error)
         if text and (text, text) not in field.choices:
             field.choices.append((text, text))

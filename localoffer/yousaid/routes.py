@@ -132,13 +132,13 @@ def new_item():
     return _item_form(None)
 
 
-@bp.route("/manage/you-said/<int:item_id>/edit", methods=["GET", "POST"])
+@bp.route("/manage/you-said/<id:item_id>/edit", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def edit_item(item_id: int):
     return _item_form(_found(item_id))
 
 
-@bp.get("/manage/you-said/<int:item_id>")
+@bp.get("/manage/you-said/<id:item_id>")
 @roles_required(*STAFF)
 def item(item_id: int):
     record = _found(item_id)
@@ -154,7 +154,7 @@ def _day(value) -> str:
     return f"{value.day} {value.month} {value.year}" if value else ""
 
 
-@bp.route("/manage/you-said/<int:item_id>/we-did", methods=["GET", "POST"])
+@bp.route("/manage/you-said/<id:item_id>/we-did", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def we_did(item_id: int):
     record = _found(item_id)
@@ -183,7 +183,7 @@ def we_did(item_id: int):
     )
 
 
-@bp.post("/manage/you-said/<int:item_id>/publish")
+@bp.post("/manage/you-said/<id:item_id>/publish")
 @roles_required(*STAFF)
 def publish(item_id: int):
     record = _found(item_id)
@@ -196,7 +196,7 @@ def publish(item_id: int):
     return redirect(url_for("yousaid.item", item_id=record.id))
 
 
-@bp.post("/manage/you-said/<int:item_id>/unpublish")
+@bp.post("/manage/you-said/<id:item_id>/unpublish")
 @roles_required(*STAFF)
 def unpublish(item_id: int):
     record = _found(item_id)

@@ -50,6 +50,14 @@ def api_schema(seeded_app):
 WORLD_DEPENDENT = {"/service_at_locations"}
 
 
+def _can_be_met(case) -> bool:
+    """False for an upside-down age range, refused with 400: a document cannot say that one
+    parameter may not be above another, so valid-looking cases include it."""
+    query = case.query or {}
+    low, high = query.get("minimum_age"), query.get("maximum_age")
+    return low is None or high is None or float(low) <= float(high)
+
+
 def _run(strategy, excluded=()) -> None:
     @given(case=strategy)
     @SETTINGS
@@ -64,7 +72,7 @@ def test_valid_arguments_get_answers_the_document_describes(api_schema, seeded_a
     excluded = [positive_data_acceptance] if path in WORLD_DEPENDENT else []
     with seeded_app.app_context():
         strategy = api_schema[path]["GET"].as_strategy(generation_mode=GenerationMode.POSITIVE)
-        _run(strategy, excluded)
+        _run(strategy.filter(_can_be_met), excluded)
 
 
 @pytest.mark.parametrize("path", [p for p in PATHS if _takes_query(p)])

@@ -135,6 +135,17 @@ def test_a_stale_edit_is_refused_and_keeps_the_officers_words(officer_client):
     assert [v.number for v in _guide().versions] == [1, 2]
 
 
+def test_a_based_on_version_that_cannot_be_one_is_ignored_like_a_non_number(officer_client):
+    officer_client.post("/manage/guides/new", data=_form(officer_client))
+    guide = _guide()
+    values = ("abc", str(2**31), str(2**63), str(2**64), "9" * 5000, "\u00b2")
+    for n, based_on in enumerate(values):
+        data = _form(officer_client, body=f"Words {n}", based_on=based_on)
+        response = officer_client.post(f"/manage/guides/{guide.id}", data=data)
+        assert response.status_code == 302, (based_on, response.status_code)
+    assert len(_guide().versions) == 1 + len(values)
+
+
 def test_unpublish_hides_the_guide_and_drops_it_from_search(officer_client):
     officer_client.post("/manage/guides/new", data=_form(officer_client))
     guide = _guide()

@@ -334,6 +334,16 @@ def test_the_listings_list_filters_by_state_and_name(officer_client):
         assert client.get(f"/manage/services?{query}").status_code == 200
 
 
+def test_an_organisation_or_page_too_large_for_an_id_is_ignored_like_a_non_number(officer_client):
+    everything = officer_client.get("/manage/services").get_data(as_text=True)
+    total = re.search(r"\d+ listings?", everything).group(0)
+    for value in (2**31, 2**63, 2**64, "\u00b2", "9" * 5000):
+        for name in ("organisation", "page"):
+            response = officer_client.get(f"/manage/services?{name}={value}")
+            assert response.status_code == 200, (name, value)
+            assert total in response.get_data(as_text=True), (name, value)
+
+
 HOSTILE = {
     "name": 'Club <script>alert("n")</script>',
     "description": '<img src=x onerror="alert(1)"> [a](javascript:alert(2)) <script>b()</script>',

@@ -166,3 +166,11 @@ def test_the_reviewers_pages_pass_the_page_checks(app):
         check_page(parse(response.get_data(as_text=True)), url)
     assert volunteer.get("/reviews/new?template=young-inspector-report").status_code == 404
     assert volunteer.get("/reviews/new?exercise=x1").status_code == 404
+
+
+def test_a_review_about_an_exercise_or_service_that_cannot_exist_is_not_found(app):
+    volunteer = signed_in(app.test_client(), factories.user(Role.VOLUNTEER))
+    for value in (2**31, 2**63, 2**64, "0", "\u00b2", "\u0661", "9" * 5000):
+        for name in ("exercise", "service"):
+            response = volunteer.get(f"/reviews/new?{name}={value}")
+            assert response.status_code == 404, (name, value)

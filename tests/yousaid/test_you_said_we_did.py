@@ -127,6 +127,9 @@ def test_from_page_feedback_the_page_and_its_feedback_are_linked(app, officer):
         ({"source_type": "gossip"}, "Not a valid choice"),
         ({"service_id": "999999"}, "There is no service with that number"),
         ({"service_id": "twelve"}, "Enter the service number, like 12"),
+        ({"service_id": "\u00b2"}, "Enter the service number, like 12"),
+        ({"service_id": str(2**31)}, "Enter the service number, like 12"),
+        ({"service_id": str(2**63)}, "Enter the service number, like 12"),
         ({"page_path": "https://evil.example"}, "Enter the page as an address on this site"),
     ],
 )
@@ -230,7 +233,15 @@ def test_filters_by_year_theme_and_status(app, officer, client):
 
 
 @pytest.mark.parametrize(
-    "query", ["?year=20x4", "?year=1066", "?theme=no-such-theme", "?status=maybe"]
+    "query",
+    [
+        "?year=20x4",
+        "?year=1066",
+        "?year=\u00b2\u00b2\u00b2\u00b2",  # four superscript twos: str.isdigit, not int()
+        "?year=" + str(2**63),
+        "?theme=no-such-theme",
+        "?status=maybe",
+    ],
 )
 def test_bad_filters_are_refused_with_an_error_summary(client, query):
     response = client.get("/you-said-we-did" + query)
