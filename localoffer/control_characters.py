@@ -1,0 +1,46 @@
+"""The one rule for characters that no text on the site may hold, whatever brings it in.
+
+Refused: the C0 control characters (U+0000 to U+001F) except tab, line feed and carriage
+return; DEL (U+007F); the C1 control characters (U+0080 to U+009F); and lone surrogates
+(U+D800 to U+DFFF). None of them is text a person means to write: NUL cannot be stored by
+PostgreSQL at all (SQLite would keep it silently), escape sequences can rewrite a terminal that
+prints them, C1 characters are what Windows-1252 punctuation becomes when read as Latin-1, and a
+lone surrogate cannot be written as UTF-8. Everything else is allowed, including the invisible
+format characters some languages and emoji need (zero-width joiners, direction marks).
+
+Where it applies, each in its own way:
+
+- forms (``localoffer.base_form.BaseForm``, the review and redaction forms): the field gets
+  ``control_character_message`` and the form is shown again with what was typed;
+- query-string arguments (``localoffer.request_text``): the argument is dropped, as if absent;
+  a path holding them answers 404;
+- the CSV import (``localoffer.bulk``) and the Open Referral UK import (``localoffer.api``): the
+  row or service is refused with the column or field named.
+"""
+
+from __future__ import annotations
+
+import re
+
+REFUSED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def has_control_characters(text: str) -> bool:
+    """Whether ``text`` holds any character the rule above refuses."""
+    return REFUSED.search(text) is not None
+
+
+def control_character_message(what: str) -> str:
+    """The error for a field or column that holds them: "Problem must not contain ..."."""
+    return f"{what} must not contain hidden control characters"
+
+
+def without_control_characters(text: str) -> str:
+    """``text`` with the refused characters taken out."""
+    return REFUSED.sub("", text)
+
+
+def shown_safely(text: str) -> str:
+    """``text`` with each refused character written as an escape such as ``\\x00``, for
+    messages that repeat what was refused."""
+    return REFUSED.sub(lambda found: ascii(found.group())[1:-1], text)
