@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextArea
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
+from localoffer.base_form import BaseForm
 from localoffer.form_rules import at_most
 from localoffer.urls import safe_next
 
@@ -20,7 +20,7 @@ def _local_path(form, field) -> None:
         raise ValidationError("We could not tell which page this was about. Go back and try again")
 
 
-class PageFeedbackForm(FlaskForm):
+class PageFeedbackForm(BaseForm):
     path = HiddenField(validators=[_local_path])
     helpful = RadioField(
         "Was this page helpful?",

@@ -1,14 +1,15 @@
 """The small POST forms behind the shortlist buttons."""
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField
 from wtforms.validators import DataRequired, NumberRange
 
+from localoffer.base_form import BaseForm
 
-class ShortlistChangeForm(FlaskForm):
+
+class ShortlistChangeForm(BaseForm):
     service_id = IntegerField(validators=[DataRequired(), NumberRange(min=1)])
     next = HiddenField()
 
 
-class ShortlistClearForm(FlaskForm):
+class ShortlistClearForm(BaseForm):
     pass
