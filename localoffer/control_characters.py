@@ -12,8 +12,9 @@ Where it applies, each in its own way:
 
 - forms (``localoffer.base_form.BaseForm``, the review and redaction forms): the field gets
   ``control_character_message`` and the form is shown again with what was typed;
-- query-string arguments (``localoffer.request_text``): the argument is dropped, as if absent;
-  a path holding them answers 404;
+- query-string arguments (``localoffer.request_text``): the argument is dropped, as if absent,
+  except that the API answers 400 naming it, as it does for any bad argument; a path holding
+  them answers 404;
 - the CSV import (``localoffer.bulk``) and the Open Referral UK import (``localoffer.api``): the
   row or service is refused with the column or field named.
 """
@@ -22,7 +23,11 @@ from __future__ import annotations
 
 import re
 
-REFUSED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# The control characters as a regular expression class, also written into the API's OpenAPI
+# document (JSON Schema patterns read these escapes the same way). Surrogates are apart: JSON
+# Schema's regular expressions cannot name them, and a query string cannot carry them anyway.
+CONTROL_CLASS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+REFUSED = re.compile(f"[{CONTROL_CLASS}\\ud800-\\udfff]")
 
 
 def has_control_characters(text: str) -> bool:
@@ -30,9 +35,13 @@ def has_control_characters(text: str) -> bool:
     return REFUSED.search(text) is not None
 
 
+# What is wrong, after the name of what holds them (the API's errors name the argument apart).
+REFUSAL = "must not contain hidden control characters"
+
+
 def control_character_message(what: str) -> str:
     """The error for a field or column that holds them: "Problem must not contain ..."."""
-    return f"{what} must not contain hidden control characters"
+    return f"{what} {REFUSAL}"
 
 
 def without_control_characters(text: str) -> str:

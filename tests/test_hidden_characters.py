@@ -20,6 +20,7 @@ from tests import factories
 from tests.accounts import csrf_token, signed_in
 from tests.conftest import built_app
 from tests.html_forms import error_summary, form_posting_to, forms_of
+from tests.pages import parse
 
 TYPED = "a\x00b"
 MESSAGE = "must not contain hidden control characters"
@@ -215,3 +216,79 @@ def test_every_form_class_checks_for_them(world):
     ours = [c for c in subclasses(FlaskForm) if c.__module__.startswith("localoffer.")]
     assert len(ours) > 20
     assert [c for c in ours if not issubclass(c, BaseForm)] == []
+
+
+@pytest.mark.parametrize(
+    ("url", "same_as"),
+    [
+        ("/services?q=a%00b", "/services"),
+        ("/services?q=%1b[2J&age=%01", "/services"),
+        ("/services?age=7&sort=name%7f", "/services?age=7"),
+        ("/services?%00=1", "/services"),
+        ("/search?q=a%00b", "/search"),
+        ("/you-said-we-did?theme=%00", "/you-said-we-did"),
+        ("/reports?x=%c2%85", "/reports"),
+    ],
+)
+def test_query_arguments_holding_them_are_dropped(world, url, same_as):
+    app, _, _ = world
+    client = app.test_client()
+    response, expected = client.get(url), client.get(same_as)
+    assert response.status_code == expected.status_code == 200, url
+    assert (
+        parse(response.get_data(as_text=True)).text == parse(expected.get_data(as_text=True)).text
+    )
+
+
+def test_staff_pages_drop_them_too(world):
+    app, people, _ = world
+    client = _client(app, people, "officer")
+    assert client.get("/manage/services?q=a%00b&state=%00").get_data(as_text=True).count(
+        "govuk-table__row"
+    ) == client.get("/manage/services").get_data(as_text=True).count("govuk-table__row")
+    assert client.get("/manage/feedback?path=/a%00b").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("text=a%00b", "text"),
+        ("search=%1b[31m", "search"),
+        ("page=1%00", "page"),
+        ("taxonomy_term_id=%7f", "taxonomy_term_id"),
+    ],
+)
+def test_the_api_refuses_them_as_it_refuses_any_bad_argument(world, query, parameter):
+    app, _, _ = world
+    response = app.test_client().get(f"/api/v1/services?{query}")
+    assert response.status_code == 400
+    assert {"parameter": parameter, "message": MESSAGE} in response.get_json()["errors"]
+
+
+def test_the_api_ignores_an_unknown_argument_holding_them(world):
+    app, _, _ = world
+    client = app.test_client()
+    response = client.get("/api/v1/services?x%00=1")
+    assert response.status_code == 200
+    assert response.get_json() == client.get("/api/v1/services").get_json()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/guides/a%00b",
+        "/guides/a%00b.pdf",
+        "/young-people/a%00b",
+        "/reports/2025-26%00",
+        "/reports/a%00b.json",
+        "/invitations/a%00b",
+        "/password-reset/a%00b",
+        "/services/1/a%00b",
+        "/api/v1/services/a%00b",
+        "/api/v1/taxonomy_terms/%1b",
+    ],
+)
+def test_an_address_holding_them_is_not_found(world, url):
+    app, _, _ = world
+    response = app.test_client().get(url)
+    assert response.status_code == 404, url
