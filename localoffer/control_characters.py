@@ -39,6 +39,24 @@ def has_control_characters(text: str) -> bool:
 REFUSAL = "must not contain hidden control characters"
 
 
+def holds_control_characters(data: object) -> bool:
+    """Whether any text in parsed data (dicts, lists, their keys and strings) breaks the rule.
+
+    A loop, not recursion: data nested as deep as its parser allows must not overflow here."""
+    pending = [data]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if has_control_characters(item):
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list | tuple):
+            pending.extend(item)
+    return False
+
+
 def control_character_message(what: str) -> str:
     """The error for a field or column that holds them: "Problem must not contain ..."."""
     return f"{what} {REFUSAL}"

@@ -7,6 +7,7 @@ import pytest
 from localoffer.control_characters import (
     control_character_message,
     has_control_characters,
+    holds_control_characters,
     shown_safely,
 )
 
@@ -54,3 +55,13 @@ def test_the_message_names_what_holds_them():
 def test_text_is_shown_with_its_control_characters_escaped():
     assert shown_safely("a\x00b\x1b[0m\tc\n") == "a\\x00b\\x1b[0m\tc\n"
     assert shown_safely("plain") == "plain"
+
+
+def test_parsed_data_is_searched_to_any_depth():
+    deep: list = ["fine"]
+    for _ in range(100_000):
+        deep = [deep]
+    assert not holds_control_characters(deep)
+    assert holds_control_characters({"a": [1, {"b": "c\x00"}]})
+    assert holds_control_characters({"key\x1b": "value"})
+    assert not holds_control_characters({"a": [1, 2.5, None, True, {"b": "c\td"}]})
