@@ -11,12 +11,15 @@ format characters some languages and emoji need (zero-width joiners, direction m
 Where it applies, each in its own way:
 
 - forms (``localoffer.base_form.BaseForm``, the review and redaction forms): the field gets
-  ``control_character_message`` and the form is shown again with what was typed;
+  ``control_character_message`` and the form is shown again with what was typed (review answers
+  sent after the session ended are saved without them, as nobody is there to see an error);
 - query-string arguments (``localoffer.request_text``): the argument is dropped, as if absent,
   except that the API answers 400 naming it, as it does for any bad argument; a path holding
   them answers 404;
 - the CSV import (``localoffer.bulk``) and the Open Referral UK import (``localoffer.api``): the
-  row or service is refused with the column or field named.
+  row or service is refused with the column or field named; a review template whose YAML
+  escapes make them is refused;
+- command output repeating text from a file writes them as escapes (``shown_safely``).
 """
 
 from __future__ import annotations
@@ -28,15 +31,13 @@ import re
 # Schema's regular expressions cannot name them, and a query string cannot carry them anyway.
 CONTROL_CLASS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
 REFUSED = re.compile(f"[{CONTROL_CLASS}\\ud800-\\udfff]")
+# What is wrong, after the name of what holds them (the API's errors name the argument apart).
+REFUSAL = "must not contain hidden control characters"
 
 
 def has_control_characters(text: str) -> bool:
     """Whether ``text`` holds any character the rule above refuses."""
     return REFUSED.search(text) is not None
-
-
-# What is wrong, after the name of what holds them (the API's errors name the argument apart).
-REFUSAL = "must not contain hidden control characters"
 
 
 def holds_control_characters(data: object) -> bool:
