@@ -19,7 +19,8 @@ Where it applies, each in its own way:
 - the CSV import (``localoffer.bulk``) and the Open Referral UK import (``localoffer.api``): the
   row or service is refused with the column or field named; a review template whose YAML
   escapes make them is refused;
-- command output repeating text from a file writes them as escapes (``shown_safely``).
+- ``flask users create-admin`` refuses an email address or name holding them; command output
+  repeating text from a file writes them as escapes (``shown_safely``).
 """
 
 from __future__ import annotations
