@@ -6,7 +6,7 @@ import os
 
 from flask import Flask
 
-from localoffer import errors, security, templating, urls
+from localoffer import errors, request_text, security, templating, urls
 from localoffer.config import PROJECT_ROOT, load_config
 from localoffer.extensions import csrf, db, limiter, login_manager, mail, migrate
 
@@ -21,6 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     app.config.from_mapping(load_config(app.instance_path, test_config))
     os.makedirs(app.instance_path, exist_ok=True)
+    request_text.init_app(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))

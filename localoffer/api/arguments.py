@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import time
 
@@ -14,6 +15,7 @@ from werkzeug.datastructures import MultiDict
 
 from localoffer.api.identifiers import is_uuid
 from localoffer.api.service import ApiFilters, Near
+from localoffer.control_characters import REFUSAL
 from localoffer.search.geocoding import is_valid_postcode, normalise_postcode, outward_code
 
 DEFAULT_PER_PAGE = 50
@@ -43,26 +45,38 @@ class ApiArguments:
 
 
 class _Reader:
-    """Reads query arguments one by one, noting each bad one in ``errors``."""
+    """Reads query arguments one by one, noting each bad one in ``errors``.
 
-    def __init__(self, args: MultiDict) -> None:
+    ``refused`` names the arguments the request left out for holding hidden control
+    characters (``localoffer.request_text``): reading one is an error, like any bad value.
+    """
+
+    def __init__(self, args: MultiDict, refused: Collection[str] = ()) -> None:
         self.args = args
+        self.refused = refused
         self.errors: dict[str, str] = {}
+
+    def _get(self, name: str) -> str | None:
+        if name in self.refused:
+            self.errors[name] = REFUSAL
+            return None
+        return self.args.get(name)
 
     def text(self, name: str, limit: int = MAX_TEXT) -> str | None:
         """Free text: absent or blank is None."""
-        value = self.args.get(name)
+        value = self._get(name)
         if value is None:
             return None
         if len(value) > limit:
             self.errors[name] = f"must be at most {limit} characters of text"
             return None
-        # Control characters mean nothing in a search; they are dropped, not refused.
+        # Other characters that print nothing (line separators, zero-width spaces) mean nothing
+        # in a search: they are dropped, not refused.
         return "".join(c for c in value if c.isprintable() or c == " ").strip() or None
 
     def given(self, name: str, problem: str) -> str | None:
         """A typed value, exactly as sent: absent is None; empty, padded or odd is a mistake."""
-        value = self.args.get(name)
+        value = self._get(name)
         if value is None:
             return None
         if not value or value != value.strip() or len(value) > 100 or not value.isprintable():
@@ -137,9 +151,15 @@ def _age(reader: _Reader) -> tuple[int, int] | None:
     return low_int, high_int
 
 
-def read_list_arguments(args: MultiDict, place: bool = False, filters: bool = True) -> ApiArguments:
-    """Check a list request's query string; ``errors`` names each bad argument."""
-    reader = _Reader(args)
+def read_list_arguments(
+    args: MultiDict,
+    place: bool = False,
+    filters: bool = True,
+    refused: Collection[str] = (),
+) -> ApiArguments:
+    """Check a list request's query string; ``errors`` names each bad argument, including
+    each of ``refused`` it reads."""
+    reader = _Reader(args, refused)
     out = ApiArguments()
     out.page = reader.integer("page", 1, MAX_PAGE) or 1
     out.per_page = reader.integer("per_page", 1, MAX_PER_PAGE) or DEFAULT_PER_PAGE

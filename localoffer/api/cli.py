@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 
 from localoffer.api.export import export_directory
 from localoffer.api.importer import ImportFailed, import_oruk
+from localoffer.control_characters import shown_safely
 
 import_cli = AppGroup("import", help="Bring listings in from other directories.")
 export_cli = AppGroup("export", help="Write the published directory out for other directories.")
@@ -47,7 +48,7 @@ def import_oruk_command(path: Path, publish: bool, dry_run: bool) -> None:
         with current_app.test_request_context("/"):
             report = import_oruk(path, publish=publish, dry_run=dry_run)
     except ImportFailed as error:
-        raise click.ClickException(str(error)) from error
+        raise click.ClickException(shown_safely(str(error))) from error
     created, updated, refused = (report.having(a) for a in ("created", "updated", "refused"))
     prefix = "Dry run, nothing written. " if dry_run else ""
     click.echo(
@@ -57,9 +58,10 @@ def import_oruk_command(path: Path, publish: bool, dry_run: bool) -> None:
     )
     if created and not publish:
         click.echo("New services are drafts: an officer must check them before they are listed.")
+    # Names, ids and reasons come from the files: control characters in them are written out.
     for outcome in report.outcomes:
-        click.echo(f"{outcome.action}: {outcome.name or '(no name)'} [{outcome.id}]")
+        click.echo(shown_safely(f"{outcome.action}: {outcome.name or '(no name)'} [{outcome.id}]"))
         for reason in outcome.reasons:
-            click.echo(f"    refused because {reason}")
+            click.echo(shown_safely(f"    refused because {reason}"))
         for warning in outcome.warnings:
-            click.echo(f"    note: {warning}")
+            click.echo(shown_safely(f"    note: {warning}"))

@@ -15,6 +15,7 @@ from localoffer.api.arguments import (
     POSTCODE_PATTERN,
 )
 from localoffer.api.serializers import EXTENSION, HSDS_VERSION, PROFILE_VERSION
+from localoffer.control_characters import CONTROL_CLASS
 
 UUID = {"type": "string", "format": "uuid"}
 TEXT = {"type": "string"}
@@ -374,7 +375,7 @@ PAGING = [
     ),
 ]
 AGE = {"type": "number", "minimum": 0, "maximum": MAX_AGE}
-TEXT_QUERY = {"type": "string", "maxLength": 200}
+TEXT_QUERY = {"type": "string", "maxLength": 200, "pattern": f"^[^{CONTROL_CLASS}]*$"}
 DAY = {"type": "string", "enum": ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]}
 CLOCK = {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"}
 SERVICE_FILTERS = [

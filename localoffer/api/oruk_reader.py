@@ -19,6 +19,7 @@ from typing import Any
 from localoffer.api.export import TERMS_FILE
 from localoffer.api.identifiers import is_uuid
 from localoffer.api.serializers import EXTENSION
+from localoffer.control_characters import REFUSAL, has_control_characters
 from localoffer.models import SendQuestion, ServiceStatus
 from localoffer.models.directory import SLUG_LENGTH, WEEKDAYS
 
@@ -70,6 +71,9 @@ def read_files(path: Path) -> tuple[list, list]:
             payload = json.loads(file.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
             raise ImportFailed(f"{file.name}: not readable JSON ({error})") from error
+        except RecursionError as error:
+            # Python's parser gives up on arrays or objects nested a thousand deep.
+            raise ImportFailed(f"{file.name}: not readable JSON (nested too deeply)") from error
         (terms if file.name == TERMS_FILE else services).extend(_items(payload))
     return terms, services
 
@@ -110,10 +114,19 @@ class _Checker:
         if not isinstance(value, str):
             self.errors.append(f"{where}{key}: must be text")
             return None
+        if not self.plain(value, f"{where}{key}"):
+            return None
         if len(value) > limit:
             self.errors.append(f"{where}{key}: is longer than {limit} characters")
             return None
         return value
+
+    def plain(self, value: str, where: str) -> bool:
+        """Whether text is free of hidden control characters (noting the problem if not)."""
+        if has_control_characters(value):
+            self.errors.append(f"{where}: {REFUSAL}")
+            return False
+        return True
 
     def uuid(self, data: dict, key: str, where: str) -> str | None:
         value = data.get(key)
@@ -167,6 +180,8 @@ def _organization(check: _Checker, data: dict) -> dict:
     phone = phones[0].get("number") if phones and isinstance(phones[0], dict) else None
     if phone is not None and (not isinstance(phone, str) or len(phone) > 40):
         check.errors.append("organization.phones: the first number must be text of 40 or fewer")
+        phone = None
+    if phone is not None and not check.plain(phone, "organization.phones"):
         phone = None
     return {
         "uuid": check.uuid(org, "id", where),
@@ -383,6 +398,8 @@ def parse_service(data: Any) -> tuple[dict | None, list[str], list[str]]:
     for question, answer in send_answers.items():
         if question not in known or not isinstance(answer, str):
             check.errors.append(f"{x}send_answers.{question}: not a known SEND question")
+        else:
+            check.plain(answer, f"{x}send_answers.{question}")
     values = {
         "uuid": check.uuid(data, "id", ""),
         "name": check.text(data, "name", "", 200, required=True),

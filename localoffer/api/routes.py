@@ -71,7 +71,7 @@ def openapi():
 
 @bp.get("/services")
 def services():
-    arguments = read_list_arguments(request.args)
+    arguments = read_list_arguments(request.args, refused=request.refused_args)
     if arguments.errors:
         return bad_request(arguments.errors)
     result = list_services(arguments.filters, arguments.page, arguments.per_page)
@@ -90,7 +90,7 @@ def service(service_id: str):
 
 @bp.get("/service_at_locations")
 def service_at_locations():
-    arguments = read_list_arguments(request.args, place=True)
+    arguments = read_list_arguments(request.args, place=True, refused=request.refused_args)
     if arguments.errors:
         return bad_request(arguments.errors)
     place = None
@@ -119,7 +119,7 @@ def service_at_location(service_at_location_id: str):
 
 @bp.get("/taxonomies")
 def taxonomies():
-    arguments = read_list_arguments(request.args, filters=False)
+    arguments = read_list_arguments(request.args, filters=False, refused=request.refused_args)
     if arguments.errors:
         return bad_request(arguments.errors)
     result = list_taxonomies(arguments.page, arguments.per_page)
@@ -136,7 +136,7 @@ def taxonomy(taxonomy_id: str):
 
 @bp.get("/taxonomy_terms")
 def taxonomy_terms():
-    arguments = read_list_arguments(request.args, filters=False)
+    arguments = read_list_arguments(request.args, filters=False, refused=request.refused_args)
     if arguments.errors:
         return bad_request(arguments.errors)
     result = list_taxonomy_terms(arguments.page, arguments.per_page, arguments.taxonomy_id)

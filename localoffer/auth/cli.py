@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from localoffer.auth import service
 from localoffer.auth.passwords import password_problem
+from localoffer.control_characters import control_character_message, has_control_characters
 from localoffer.extensions import db
 
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -20,6 +21,10 @@ PASSWORD_ENV = "LOCALOFFER_ADMIN_PASSWORD"
 @click.option("--name", prompt="Full name", help="The admin's name.")
 def create_admin_command(email: str, name: str) -> None:
     """Create an admin account (the first account: there is no public sign-up)."""
+    if has_control_characters(email) or has_control_characters(name):
+        raise click.ClickException(
+            control_character_message("The email address and the name") + "."
+        )
     email = service.normalise_email(email)
     if "@" not in email or not name.strip():
         raise click.ClickException("Enter an email address and a name.")

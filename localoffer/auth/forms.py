@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from wtforms import FieldList, FormField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from localoffer.auth.passwords import password_problem
+from localoffer.base_form import BaseForm
 from localoffer.form_rules import at_most
 
 EMAIL_REQUIRED = "Enter your email address"
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 
 
-def error_list(form: FlaskForm) -> list[dict]:
+def error_list(form: BaseForm) -> list[dict]:
     """The form's errors for the GOV.UK error summary, each linking to its field.
 
     Repeated groups (a FieldList of FormFields, such as opening times) are walked, so each
@@ -43,7 +43,7 @@ def _new_password_check(form, field) -> None:
         raise ValidationError(problem)
 
 
-class SignInForm(FlaskForm):
+class SignInForm(BaseForm):
     email = StringField(
         "Email address",
         widget=GovTextInput(),
@@ -75,13 +75,13 @@ def _confirm_field() -> PasswordField:
     )
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(BaseForm):
     password = _password_field()
     confirm = _confirm_field()
     submit = SubmitField("Save password", widget=GovSubmitInput())
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(BaseForm):
     name = StringField(
         "Your name",
         widget=GovTextInput(),
@@ -95,7 +95,7 @@ class AcceptInvitationForm(FlaskForm):
     submit = SubmitField("Create account", widget=GovSubmitInput())
 
 
-class PasswordResetRequestForm(FlaskForm):
+class PasswordResetRequestForm(BaseForm):
     email = StringField(
         "Email address",
         widget=GovTextInput(),
@@ -108,5 +108,5 @@ class PasswordResetRequestForm(FlaskForm):
     submit = SubmitField("Send the link", widget=GovSubmitInput())
 
 
-class SignOutForm(FlaskForm):
+class SignOutForm(BaseForm):
     pass

@@ -57,11 +57,15 @@ def read_csv(data: bytes) -> CsvFile:
     """Decode and split an uploaded file; raise FileProblem when it is not a usable CSV file."""
     if not data.strip():
         raise FileProblem("The selected file is empty")
-    if b"\x00" in data:
+    # NUL bytes in the column names, or in a file that is not UTF-8, mean another kind of file
+    # (a spreadsheet, an image, UTF-16 text). Elsewhere a NUL is a cell's problem, named there.
+    if b"\x00" in data.split(b"\n", 1)[0]:
         raise FileProblem("The selected file must be a CSV file")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        if b"\x00" in data:
+            raise FileProblem("The selected file must be a CSV file") from error
         line = data[: error.start].count(b"\n") + 1
         raise FileProblem(
             f"The file must be saved as CSV UTF-8: line {line} has characters that are not "

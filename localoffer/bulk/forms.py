@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
 from wtforms import HiddenField, SubmitField
 from wtforms.validators import DataRequired
 
+from localoffer.base_form import BaseForm
 
-class UploadForm(FlaskForm):
+
+class UploadForm(BaseForm):
     file = FileField(
         "Upload a CSV file",
         description="Save your spreadsheet as CSV UTF-8 (comma delimited).",
@@ -19,7 +20,7 @@ class UploadForm(FlaskForm):
     submit = SubmitField("Check the file", widget=GovSubmitInput())
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(BaseForm):
     """Carries the checked file, signed, so confirming imports exactly what was checked."""
 
     payload = HiddenField(validators=[DataRequired()])

@@ -34,6 +34,11 @@ from localoffer.bulk.csv_template import (
     TAXONOMY_COLUMNS,
     example_row,
 )
+from localoffer.control_characters import (
+    control_character_message,
+    has_control_characters,
+    without_control_characters,
+)
 from localoffer.extensions import db
 from localoffer.models import (
     Contact,
@@ -238,9 +243,16 @@ class _Cells:
     """Turns one row's cells into canonical text, collecting the row's errors."""
 
     def __init__(self, row: Row, columns: list[str]) -> None:
-        self.raw = row.cells
         self.columns = [c for c in columns if c in COLUMN_NAMES]
         self.errors = list(row.errors)
+        self.raw: dict[str, str] = {}
+        for column, value in row.cells.items():
+            if has_control_characters(value):
+                self.errors.append(control_character_message(column))
+                # The row is refused already; its other checks see the text without them, so no
+                # message repeats them.
+                value = without_control_characters(value)
+            self.raw[column] = value
         self.out: dict[str, str] = {}
 
     def get(self, column: str) -> str:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import Length as LengthValidator
 from wtforms.validators import NumberRange, Optional, ValidationError
 
+from localoffer.base_form import BaseForm
 from localoffer.directory.service import COST_VALUES, MAX_AGE, DirectoryFilters
 from localoffer.directory.vocabulary import FILTER_TAXONOMIES, Vocabulary
 from localoffer.search.geocoding import normalise_postcode
@@ -49,7 +49,7 @@ class _MultiChoice(SelectMultipleField):
             )
 
 
-class DirectoryArgumentsForm(FlaskForm):
+class DirectoryArgumentsForm(BaseForm):
     class Meta:
         csrf = False
 

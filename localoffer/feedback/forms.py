@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextArea
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
+from localoffer.base_form import BaseForm
 from localoffer.form_rules import at_most
 
 PROBLEM_MAX = 1200
 
 
-class PageFeedbackForm(FlaskForm):
-    # Not checked here: service.page_of keeps only a served page's path, and never refuses.
+class PageFeedbackForm(BaseForm):
+    # Not checked here beyond the control character rule: service.page_of keeps only a served
+    # page's path, and never refuses.
     path = HiddenField()
     helpful = RadioField(
         "Was this page helpful?",

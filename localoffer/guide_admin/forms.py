@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovRadioInput,
@@ -24,17 +23,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Optional, ValidationError
 
+from localoffer.base_form import BaseForm
 from localoffer.date_fields import DayMonthYearField
 from localoffer.form_rules import at_most
 from localoffer.models import GuideAudience
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_BODY = 50_000
-
-
-def _without_nul(value):
-    # PostgreSQL text cannot hold NUL characters; nobody means to type them.
-    return value.replace("\x00", "") if isinstance(value, str) else value
 
 
 def _slug_check(form, field) -> None:
@@ -45,12 +40,11 @@ def _slug_check(form, field) -> None:
         )
 
 
-class GuideForm(FlaskForm):
+class GuideForm(BaseForm):
     """A guide's words and details; saving always adds a new version."""
 
     slug = StringField(
         "Web address",
-        filters=[_without_nul],
         description="The end of the guide's address: /guides/ followed by this. "
         "It cannot be changed later.",
         widget=GovTextInput(),
@@ -62,7 +56,6 @@ class GuideForm(FlaskForm):
     )
     title = StringField(
         "Title",
-        filters=[_without_nul],
         widget=GovTextInput(),
         validators=[
             DataRequired("Enter a title"),
@@ -71,7 +64,6 @@ class GuideForm(FlaskForm):
     )
     summary = TextAreaField(
         "Summary",
-        filters=[_without_nul],
         description="One or two sentences, shown under the title and in search results.",
         widget=GovTextArea(),
         validators=[
@@ -81,7 +73,6 @@ class GuideForm(FlaskForm):
     )
     body = TextAreaField(
         "Guide",
-        filters=[_without_nul],
         description="Markdown: ## for a heading, - for a list, [words](address) for a link, "
         "| for table columns, and <details><summary>Question</summary> answer </details> "
         "for a question and answer.",
@@ -107,7 +98,6 @@ class GuideForm(FlaskForm):
     )
     owner_team = StringField(
         "Owner team",
-        filters=[_without_nul],
         description="The team that keeps this guide right.",
         widget=GovTextInput(),
         validators=[
@@ -129,7 +119,6 @@ class GuideForm(FlaskForm):
     )
     note = StringField(
         "What did you change? (optional)",
-        filters=[_without_nul],
         widget=GovTextInput(),
         validators=[at_most(300, "What you changed")],
     )
@@ -154,11 +143,11 @@ class GuideForm(FlaskForm):
             )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BaseForm):
     """A button-only POST form (publish, unpublish, restore, reviewed): CSRF is its only field."""
 
 
-class CompareForm(FlaskForm):
+class CompareForm(BaseForm):
     """Which two versions to compare; sent by GET, so no CSRF."""
 
     class Meta:

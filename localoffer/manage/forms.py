@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from localoffer.auth.forms import EMAIL_FORMAT
+from localoffer.base_form import BaseForm
 from localoffer.models import Role
 
 
@@ -34,7 +34,7 @@ def _organisation_field() -> SelectField:
     )
 
 
-class InviteForm(_RoleFields, FlaskForm):
+class InviteForm(_RoleFields, BaseForm):
     email = StringField(
         "Email address",
         widget=GovTextInput(),
@@ -53,7 +53,7 @@ class InviteForm(_RoleFields, FlaskForm):
         self._set_choices(roles, organisations)
 
 
-class RoleForm(_RoleFields, FlaskForm):
+class RoleForm(_RoleFields, BaseForm):
     role = _role_field()
     organization_id = _organisation_field()
     submit = SubmitField("Change role", widget=GovSubmitInput())
@@ -63,5 +63,5 @@ class RoleForm(_RoleFields, FlaskForm):
         self._set_choices(tuple(Role), organisations)
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BaseForm):
     """A button-only POST form (deactivate, reactivate): CSRF is its only field."""

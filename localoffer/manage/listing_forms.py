@@ -10,7 +10,6 @@ import re
 from datetime import time
 from typing import Any
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -45,6 +44,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from localoffer.base_form import BaseForm
 from localoffer.date_fields import DayMonthYearField
 from localoffer.directory.forms import POSTCODE_PATTERN
 from localoffer.form_rules import at_most
@@ -177,7 +177,7 @@ class ScheduleRowForm(Form):
         }
 
 
-class ServiceForm(FlaskForm):
+class ServiceForm(BaseForm):
     """A service listing. Taxonomy checkboxes are added per vocabulary by ``service_form``."""
 
     version = HiddenField()
@@ -379,7 +379,7 @@ def _term_label(term) -> str:
     return f"{term.name} ({term.parent.name})" if term.parent else term.name
 
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(BaseForm):
     version = HiddenField()
     name = StringField(
         "Name",
@@ -400,7 +400,7 @@ class OrganizationForm(FlaskForm):
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
-class LocationForm(FlaskForm):
+class LocationForm(BaseForm):
     version = HiddenField()
     name = StringField(
         "Name of the place",
@@ -445,7 +445,7 @@ class LocationForm(FlaskForm):
             raise ValidationError("Enter a full UK postcode, like PO4 8LD")
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(BaseForm):
     """Rejecting a proposal: the reason is emailed to the provider."""
 
     reason = TextAreaField(
@@ -457,7 +457,7 @@ class ReasonForm(FlaskForm):
     submit = SubmitField("Reject change", widget=GovSubmitInput())
 
 
-class ProposalNoteForm(FlaskForm):
+class ProposalNoteForm(BaseForm):
     """A provider's note with a closure proposal."""
 
     note = TextAreaField(

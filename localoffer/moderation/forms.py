@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovRadioInput,
@@ -24,6 +23,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from localoffer.base_form import BaseForm
 from localoffer.form_rules import at_most
 from localoffer.urls import safe_next
 
@@ -42,7 +42,7 @@ def parse_month(text: str) -> date | None:
     return None
 
 
-class ExerciseForm(FlaskForm):
+class ExerciseForm(BaseForm):
     month = StringField(
         "Month",
         description="For example, November 2026",
@@ -121,7 +121,7 @@ class ExerciseForm(FlaskForm):
         return [line for line in self.target_lines() if not SERVICE_PATH.match(line)]
 
 
-class ModerationForm(FlaskForm):
+class ModerationForm(BaseForm):
     decision = RadioField(
         "Decision",
         choices=[
@@ -152,7 +152,7 @@ class ModerationForm(FlaskForm):
             raise ValidationError("Enter a comment saying what the author should change")
 
 
-class ThemeForm(FlaskForm):
+class ThemeForm(BaseForm):
     name = StringField(
         "Name of the theme",
         widget=GovTextInput(),
@@ -172,5 +172,5 @@ class ThemeForm(FlaskForm):
             raise ValidationError("Enter a name with letters or numbers in it")
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BaseForm):
     """A button-only POST form: CSRF is its only field."""

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from localoffer.auth.forms import error_list
 from localoffer.auth.roles import STAFF, roles_required
+from localoffer.control_characters import control_character_message, has_control_characters
 from localoffer.extensions import db
 from localoffer.models import ReviewStatus, Service
 from localoffer.moderation import bp
@@ -89,9 +90,11 @@ def review(review_id: int):
         if found.answer(key) is not None
     }
     errors = {
-        key: f"The redacted text must be {LONG_TEXT_MAX:,} characters or fewer"
+        key: control_character_message("The redacted text")
+        if has_control_characters(text)
+        else f"The redacted text must be {LONG_TEXT_MAX:,} characters or fewer"
         for key, text in redactions.items()
-        if len(text) > LONG_TEXT_MAX
+        if has_control_characters(text) or len(text) > LONG_TEXT_MAX
     }
     if not form.validate_on_submit() or errors:
         return _render_review(found, form, redactions, errors, 400)

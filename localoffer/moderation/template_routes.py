@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import DataRequired
@@ -12,6 +11,7 @@ from wtforms.validators import DataRequired
 from localoffer import audit
 from localoffer.auth.forms import error_list
 from localoffer.auth.roles import STAFF, roles_required
+from localoffer.base_form import BaseForm
 from localoffer.extensions import db
 from localoffer.form_rules import at_most
 from localoffer.models import Role
@@ -20,7 +20,7 @@ from localoffer.reviews.questions import TemplateError
 from localoffer.reviews.seed import add_template_version, template_versions
 
 
-class TemplateVersionForm(FlaskForm):
+class TemplateVersionForm(BaseForm):
     source = TextAreaField(
         "The template, in YAML",
         description="The same format as the files in seed/review_templates (see its README): "

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
+from localoffer.base_form import BaseForm
 from localoffer.form_rules import at_most
 from localoffer.reports.periods import LONGEST_DAYS, academic_year, academic_year_of, dates_period
 from localoffer.reports.service import HEADINGS, THEMES
@@ -17,7 +17,7 @@ from localoffer.yousaid.forms import parse_date
 NARRATIVE_MAX = 5000
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(BaseForm):
     academic_year = SelectField("Academic year (September to August)", widget=GovSelect())
     starts_on = StringField(
         "Or from (optional)",
@@ -75,10 +75,10 @@ def field_name(theme: str, heading: str) -> str:
     return f"{theme}__{heading}"
 
 
-def narrative_form_class() -> type[FlaskForm]:
+def narrative_form_class() -> type[BaseForm]:
     """A form with one text area per theme and heading."""
 
-    class NarrativeForm(FlaskForm):
+    class NarrativeForm(BaseForm):
         submit = SubmitField("Save narrative", widget=GovSubmitInput())
 
         def narrative(self) -> dict:
@@ -115,7 +115,7 @@ def narrative_data(narrative: dict) -> dict:
     }
 
 
-class SearchWordsDecisionForm(FlaskForm):
+class SearchWordsDecisionForm(BaseForm):
     """Approve or hide one phrase families searched for (the report builder's review list)."""
 
     phrase = StringField(validators=[Length(min=1, max=200)])

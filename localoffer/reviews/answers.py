@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from localoffer.control_characters import (
+    control_character_message,
+    has_control_characters,
+    without_control_characters,
+)
 from localoffer.reviews.questions import DONT_KNOW, Question
 
 # A draft keeps what was typed even when it is too long to submit, up to this many characters.
@@ -31,6 +36,28 @@ def read_raw(questions: tuple[Question, ...], formdata) -> dict:
         if value:
             raw[question.key] = value
     return raw
+
+
+def control_character_errors(questions: tuple[Question, ...], raw: dict) -> dict[str, str]:
+    """An error for each answer holding hidden control characters, which are never saved, not
+    even in a draft."""
+    errors = {}
+    for question in questions:
+        values = raw.get(question.key)
+        values = values if isinstance(values, list) else [values]
+        if any(isinstance(v, str) and has_control_characters(v) for v in values):
+            errors[question.key] = control_character_message(f"‘{question.label}’")
+    return errors
+
+
+def without_hidden_characters(raw: dict) -> dict:
+    """``raw`` with hidden control characters taken out of every answer."""
+    return {
+        key: [without_control_characters(v) for v in value]
+        if isinstance(value, list)
+        else without_control_characters(value)
+        for key, value in raw.items()
+    }
 
 
 def raw_from_stored(stored: dict) -> dict:

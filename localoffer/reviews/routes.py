@@ -15,7 +15,13 @@ from localoffer.extensions import csrf, db, login_manager
 from localoffer.models import Exercise, Review, ReviewTemplate, Service, User
 from localoffer.reviews import bp
 from localoffer.reviews import service as reviews
-from localoffer.reviews.answers import check_for_submission, raw_from_stored, read_raw
+from localoffer.reviews.answers import (
+    check_for_submission,
+    control_character_errors,
+    raw_from_stored,
+    read_raw,
+    without_hidden_characters,
+)
 from localoffer.reviews.drafts import make_draft_token, read_draft_token
 from localoffer.reviews.presenter import error_summary, question_views
 from localoffer.urls import parse_id
@@ -163,6 +169,9 @@ def _save(context: Context, review: Review | None):
     if request.form.get("template_id") != str(context.template.id):
         # Answers to another version are never mixed in: show this version, keep what fits.
         return _render(context, raw, {"_template": CHANGED}, draft_key, review, 409)
+    hidden = control_character_errors(questions, raw)
+    if hidden:
+        return _render(context, raw, hidden, draft_key, review, 400)
     if review is None:
         review = reviews.start_review(
             current_user.id,
@@ -237,7 +246,9 @@ def _save_after_session_ended(review_id: int | None):
     elif review_id is not None and review.id != review_id:
         abort(404)
     if review.status.editable and request.form.get("template_id") == str(review.template_id):
-        reviews.save_answers(review, read_raw(reviews.questions_of(review.template), request.form))
+        raw = read_raw(reviews.questions_of(review.template), request.form)
+        # Nobody is signed in to be shown an error, so the answers are kept without them.
+        reviews.save_answers(review, without_hidden_characters(raw))
         _choose_service(_context_of(review), review)
     db.session.commit()
     flash(

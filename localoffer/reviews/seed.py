@@ -7,6 +7,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy import select
 
+from localoffer.control_characters import control_character_message, holds_control_characters
 from localoffer.extensions import db
 from localoffer.models import ReviewTemplate, Theme
 from localoffer.reviews.questions import TemplateError, parse_template, questions_to_json
@@ -46,6 +47,11 @@ def add_template_version(source: str) -> ReviewTemplate:
         data = yaml.safe_load(source)
     except yaml.YAMLError as error:
         raise TemplateError(f"This is not valid YAML: {error}") from error
+    except RecursionError as error:
+        raise TemplateError("This is not valid YAML: it is nested too deeply") from error
+    # The form refuses control characters typed in; YAML escapes such as "\0" can still make them.
+    if holds_control_characters(data):
+        raise TemplateError(control_character_message("The template"))
     spec = parse_template(data, "The template")
     versions = template_versions().get(spec.slug, [])
     expected = versions[0].version + 1 if versions else 1

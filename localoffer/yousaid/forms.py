@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovRadioInput,
@@ -24,6 +23,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from localoffer.base_form import BaseForm
 from localoffer.form_rules import at_most
 from localoffer.models import SourceType, WeDidStatus
 from localoffer.urls import parse_id, safe_next
@@ -66,7 +66,7 @@ def _feedback_label(item) -> str:
     return f"{item.created_at:%d %B %Y}, {said}{problem}"
 
 
-class YouSaidForm(FlaskForm):
+class YouSaidForm(BaseForm):
     source_type = RadioField(
         "Where did this come from?",
         choices=[(s.value, s.label) for s in SourceType],
@@ -132,7 +132,7 @@ class YouSaidForm(FlaskForm):
             raise ValidationError("Enter the page as an address on this site, like /guides")
 
 
-class WeDidForm(FlaskForm):
+class WeDidForm(BaseForm):
     action = TextAreaField(
         "What we did, or will do",
         widget=GovTextArea(),
@@ -187,7 +187,7 @@ class WeDidForm(FlaskForm):
         }
 
 
-class PublicFilterForm(FlaskForm):
+class PublicFilterForm(BaseForm):
     """The public list's filters, read from the query string."""
 
     class Meta:

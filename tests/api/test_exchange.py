@@ -257,3 +257,66 @@ def test_unreadable_files_import_nothing(empty_app, tmp_path):
     assert result.exit_code == 1
     assert "not readable JSON" in result.output
     assert db.session.scalar(select(func.count(Service.id))) == 0
+
+
+def _club(**values) -> dict:
+    club = {
+        "id": str(uuid.uuid4()),
+        "name": "Homework club",
+        "status": "active",
+        "organization": {"id": str(uuid.uuid4()), "name": "Club Trust"},
+    }
+    club.update(values)
+    return club
+
+
+def test_hidden_control_characters_refuse_a_service_with_the_field_named(empty_app, tmp_path):
+    good = _club()
+    nul = _club(name="Swim\x00 club")
+    escape = _club(
+        description="Fine words",
+        organization={
+            "id": str(uuid.uuid4()),
+            "name": "Org\x1b[2J",
+            "phones": [{"number": "1\x07"}],
+        },
+        contacts=[{"name": "Desk", "phones": [{"number": "01632 960000\x7f"}]}],
+        localoffer={"send_answers": {"send_contact": "Ring \x85 us"}},
+    )
+    path = tmp_path / "services.json"
+    path.write_text(json.dumps([good, nul, escape]), encoding="utf-8")
+    output = run(empty_app, "import", "oruk", str(path))
+    assert "Created 1, updated 0, refused 2" in output
+    for reason in (
+        "refused because name: must not contain hidden control characters",
+        "refused because organization.name: must not contain hidden control characters",
+        "refused because organization.phones: must not contain hidden control characters",
+        "refused because contacts[0].phones[0].number: must not contain hidden control characters",
+        "refused because localoffer.send_answers.send_contact: must not contain hidden control "
+        "characters",
+    ):
+        assert reason in output, reason
+    # What was refused is named with its characters written out, never sent to the terminal.
+    assert "refused: Swim\\x00 club" in output
+    assert "\x00" not in output and "\x1b" not in output
+    names = db.session.scalars(select(Service.name)).all()
+    assert names == ["Homework club"]
+
+
+def test_a_taxonomy_term_holding_them_stops_the_import(empty_app, tmp_path):
+    term = {"id": str(uuid.uuid4()), "name": "Sp\x00ort", "taxonomy": "Activities"}
+    (tmp_path / TERMS_FILE).write_text(json.dumps([term]), encoding="utf-8")
+    (tmp_path / SERVICES_FILE).write_text(json.dumps([_club()]), encoding="utf-8")
+    result = empty_app.test_cli_runner().invoke(args=["import", "oruk", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "name: must not contain hidden control characters" in result.output
+    assert db.session.scalar(select(func.count(Service.id))) == 0
+
+
+def test_json_nested_too_deeply_is_not_readable_json(empty_app, tmp_path):
+    (tmp_path / SERVICES_FILE).write_text("[" * 100_000, encoding="utf-8")
+    result = empty_app.test_cli_runner().invoke(args=["import", "oruk", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"{SERVICES_FILE}: not readable JSON" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert db.session.scalar(select(func.count(Service.id))) == 0

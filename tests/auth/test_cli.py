@@ -41,3 +41,13 @@ def test_create_admin_refuses_a_weak_password_and_a_duplicate(empty_app, monkeyp
     assert runner.invoke(args=args).exit_code == 0
     again = runner.invoke(args=args)
     assert again.exit_code != 0 and "already an account" in again.output
+
+
+def test_create_admin_refuses_hidden_control_characters(empty_app, monkeypatch):
+    monkeypatch.setenv("LOCALOFFER_ADMIN_PASSWORD", "a perfectly fine passphrase")
+    runner = empty_app.test_cli_runner()
+    for email, name in (("a\x00@example.org", "A"), ("b@example.org", "B\x1b[2J")):
+        result = runner.invoke(args=["users", "create-admin", "--email", email, "--name", name])
+        assert result.exit_code == 1, result.output
+        assert "must not contain hidden control characters" in result.output
+    assert db.session.scalars(select(User)).all() == []

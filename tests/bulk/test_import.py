@@ -173,6 +173,42 @@ def test_a_file_with_errors_in_several_rows_imports_nothing(officer_client):
     assert _events("service.imported") == []
 
 
+def test_a_cell_holding_hidden_control_characters_is_a_row_error_naming_its_column(
+    officer_client,
+):
+    _portage()
+    db.session.commit()
+    rows = [
+        _row(name="Swim\x00 club"),  # row 2
+        _row(name="Drama", description="Line one\r\nLine two\twith a tab"),  # row 3: fine
+        _row(name="Art", organisation="Portsmouth\x07 Portage", send_contact="Ring \x1b[2J"),
+        _row(name="Music", languages="English\x7f", age_description="Ages 5\u0085 to 11"),  # row 5
+    ]
+    response = upload(officer_client, csv_bytes(rows))
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    check_page(parse(html))
+    assert 'href="#row-2"' in html and 'href="#row-3"' not in html
+    row_2 = html.split('id="row-2"')[1].split("<h2")[0]
+    assert "name must not contain hidden control characters" in row_2
+    row_4 = html.split('id="row-4"')[1].split("<h2")[0]
+    assert "organisation must not contain hidden control characters" in row_4
+    assert "send_contact must not contain hidden control characters" in row_4
+    assert "There is no organisation called" not in row_4
+    row_5 = html.split('id="row-5"')[1].split("<h2")[0]
+    assert "languages must not contain hidden control characters" in row_5
+    assert "age_description must not contain hidden control characters" in row_5
+    assert "\x00" not in html and "\x1b" not in html and "\x07" not in html
+    assert _services() == []
+
+
+def test_a_file_whose_first_row_holds_nul_characters_is_not_csv(officer_client):
+    data = csv_bytes([_row()], encoding="utf-16-le")
+    response = upload(officer_client, data)
+    assert response.status_code == 400
+    assert "The selected file must be a CSV file" in response.get_data(as_text=True)
+
+
 def test_a_row_naming_a_service_by_slug_updates_it_and_keeps_it_published(officer_client, officer):
     organisation = _portage()
     published = datetime(2026, 1, 1, tzinfo=UTC)

@@ -230,8 +230,13 @@ def test_the_guides_list_shows_status_and_unpublished_changes(officer_client):
 
 def test_nul_characters_and_missing_fields_never_cause_an_error(officer_client):
     data = _form(officer_client, title="Nul\x00 title", body="Body\x00 words")
-    assert officer_client.post("/manage/guides/new", data=data).status_code == 302
-    assert _guide().latest_version.title == "Nul title"
+    response = officer_client.post("/manage/guides/new", data=data)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Title must not contain hidden control characters" in html
+    assert "Guide must not contain hidden control characters" in html
+    assert "Nul\x00 title" in html, "what was typed is kept"
+    assert _guide() is None
     response = officer_client.post(
         "/manage/guides/new", data={"csrf_token": csrf_token(officer_client)}
     )

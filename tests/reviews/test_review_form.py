@@ -7,6 +7,7 @@ from flask import g
 from localoffer.extensions import db
 from localoffer.models import Exercise, ReviewStatus, Role
 from tests import factories
+from tests.html_forms import error_summary
 from tests.pages import check_page, parse
 from tests.reviews.conftest import COMPLETE_WEBSITE_REVIEW, seeded_service
 
@@ -159,6 +160,43 @@ def test_answers_sent_after_the_session_ended_are_kept_as_a_draft(app, volunteer
     expired.post(f"/reviews/{review.id}", data={**data, "answer-one_change": "More words"})
     [review] = volunteer.reviews()
     assert review.answer("one_change").value == "More words"
+    db.session.rollback()
+
+
+def test_hidden_characters_are_refused_with_every_answer_kept_and_nothing_saved(volunteer):
+    _, fields = volunteer.open(WEBSITE)
+    answers = {"one_change": "Bigger\x1b[2J text", "satisfied": "4", "worked_well": "Search"}
+    for action in ("save", "submit"):
+        response = volunteer.send(WEBSITE, fields, answers, action)
+        assert response.status_code == 400
+        html = response.get_data(as_text=True)
+        page = parse(html)
+        check_page(page)
+        assert error_summary(html) == [
+            (
+                "#answer-one_change",
+                "‘What one change would you make?’ must not contain hidden control characters",
+            )
+        ]
+        assert "Bigger\x1b[2J text" in html and ">Search</textarea>" in html
+        assert 'name="answer-satisfied" type="radio" value="4" checked' in html
+        assert volunteer.reviews() == []
+
+
+def test_hidden_characters_sent_after_the_session_ended_are_left_out_of_the_draft(app, volunteer):
+    _, fields = volunteer.open(WEBSITE)
+    g.pop("csrf_token", None)
+    data = {
+        "draft_key": fields["draft_key"],
+        "draft_token": fields["draft_token"],
+        "template_id": fields["template_id"],
+        "action": "save",
+        "answer-one_change": "Keep\x00 my\x07 words",
+    }
+    response = app.test_client().post(WEBSITE, data=data)
+    assert response.status_code == 302
+    [review] = volunteer.reviews()
+    assert review.answer("one_change").value == "Keep my words"
     db.session.rollback()
 
 

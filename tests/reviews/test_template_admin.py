@@ -60,3 +60,23 @@ def test_a_wrong_version_or_broken_yaml_is_refused_with_the_text_kept(fresh_seed
         assert source.splitlines()[0].replace('"', "&#34;") in html
     count = db.session.scalar(select(ReviewTemplate.id).where(ReviewTemplate.slug == "x"))
     assert count is None
+
+
+def test_yaml_escapes_for_control_characters_or_deep_nesting_are_refused(fresh_seeded_app):
+    client = _admin(fresh_seeded_app)
+    version_two = (SEED / "peer-review.v1.yaml").read_text().replace("version: 1", "version: 2", 1)
+    escaped = version_two.replace(
+        "title: Peer review of the Local Offer", 'title: "Peer\\0 review\\e[2J"'
+    )
+    assert escaped != version_two
+    for source, message in (
+        (escaped, "The template must not contain hidden control characters"),
+        ("[" * 20_000, "This is not valid YAML: it is nested too deeply"),
+    ):
+        response = client.post(
+            "/manage/review-templates/new",
+            data={"source": source, "csrf_token": csrf_token(client)},
+        )
+        assert response.status_code == 400, message
+        assert message in response.get_data(as_text=True)
+    assert factories.review_template("peer-review").version == 1
