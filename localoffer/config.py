@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Anything shorter can be guessed offline from one signed cookie; token_hex(32) gives 64.
+MIN_SECRET_KEY_LENGTH = 32
 
 
 class ConfigError(RuntimeError):
@@ -116,4 +118,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
                 "SECRET_KEY is not set. Set it in the environment (make run creates one in "
                 "instance/secret_key for local use)."
             )
+    if production and len(config["SECRET_KEY"]) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(
+            f"SECRET_KEY is too short: {MIN_SECRET_KEY_LENGTH} characters or more are needed "
+            "in production. Make one with: python -c 'import secrets; "
+            "print(secrets.token_hex(32))'"
+        )
     return config

@@ -82,3 +82,18 @@ def test_behind_a_trusted_proxy_each_visitor_has_their_own_rate_limit(tmp_path):
     with built_app(tmp_path / "direct", seeded=False, SIGN_IN_LIMIT="2 per minute") as app:
         assert _sign_in_statuses(app, addresses)[2:] == [429, 429]
         limiter.reset()
+
+
+@pytest.mark.parametrize("key", ["x", "k" * 31])
+def test_a_short_secret_key_stops_production_start_up(monkeypatch, tmp_path, key):
+    monkeypatch.setenv("SECRET_KEY", key)
+    with pytest.raises(ConfigError, match="SECRET_KEY is too short: 32 characters or more"):
+        load_config(str(tmp_path), {"APP_ENV": "production"})
+
+
+def test_the_generated_keys_are_long_enough(monkeypatch, tmp_path):
+    # make run and CI make theirs with secrets.token_hex(32): 64 characters.
+    import secrets
+
+    monkeypatch.setenv("SECRET_KEY", secrets.token_hex(32))
+    assert load_config(str(tmp_path), {"APP_ENV": "production"})["SECRET_KEY"]
