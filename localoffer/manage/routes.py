@@ -115,25 +115,37 @@ def _user_or_404(user_id: int):
     return user
 
 
-def _render_user(user, role_form: RoleForm, status: int = 200):
+def _render_user(user, role_form: RoleForm, status: int = 200, errors: list | None = None):
     return render_template(
         "manage/user.html",
         user=user,
         role_form=role_form,
         confirm_form=ConfirmForm(),
-        errors=error_list(role_form),
+        errors=errors if errors is not None else error_list(role_form),
     ), status
+
+
+def _refused(user, refusal: Exception, anchor: str) -> list[dict]:
+    """The error summary for a refused change, linking to its form when the page shows it."""
+    item = {"text": str(refusal)}
+    # After the rollback current_user is read again: a concurrent change may have demoted them.
+    if current_user.role == Role.ADMIN and user.id != current_user.id:
+        item["href"] = anchor
+    return [item]
+
+
+def _role_form(user) -> RoleForm:
+    return RoleForm(
+        organisation_choices(),
+        data={"role": user.role.value, "organization_id": str(user.organization_id or "")},
+    )
 
 
 @bp.get("/users/<int:user_id>")
 @roles_required(*STAFF)
 def user(user_id: int):
     found = _user_or_404(user_id)
-    form = RoleForm(
-        organisation_choices(),
-        data={"role": found.role.value, "organization_id": str(found.organization_id or "")},
-    )
-    return _render_user(found, form)
+    return _render_user(found, _role_form(found))
 
 
 @bp.post("/users/<int:user_id>/role")
@@ -141,13 +153,15 @@ def user(user_id: int):
 def change_role(user_id: int):
     found = _user_or_404(user_id)
     form = RoleForm(organisation_choices())
-    if found.id == current_user.id:
-        form.role.errors = ["You cannot change your own role. Ask another admin"]
-        return _render_user(found, form, 400)
     if not form.validate_on_submit():
         return _render_user(found, form, 400)
     organization = get_organization(int(form.organization_id.data or 0))
-    accounts.change_role(found, Role(form.role.data), organization, current_user)
+    try:
+        accounts.change_role(found, Role(form.role.data), organization, current_user)
+    except accounts.AccountChangeRefused as refusal:
+        db.session.rollback()
+        form.role.errors = [str(refusal)]
+        return _render_user(found, form, 400, _refused(found, refusal, "#role"))
     db.session.commit()
     flash(f"{found.name} is now {found.role.label.lower()}.", "success")
     return redirect(url_for("manage.user", user_id=found.id))
@@ -157,10 +171,11 @@ def _set_active(user_id: int, active: bool):
     found = _user_or_404(user_id)
     if not ConfirmForm().validate():
         abort(400)
-    if found.id == current_user.id:
-        flash("You cannot deactivate your own account. Ask another admin.", "error")
-        return redirect(url_for("manage.user", user_id=found.id))
-    accounts.set_active(found, active, current_user)
+    try:
+        accounts.set_active(found, active, current_user)
+    except accounts.AccountChangeRefused as refusal:
+        db.session.rollback()
+        return _render_user(found, _role_form(found), 400, _refused(found, refusal, "#deactivate"))
     db.session.commit()
     state = "reactivated" if active else "deactivated"
     flash(f"The account for {found.name} has been {state}.", "success")
