@@ -234,12 +234,14 @@ class AccountChangeRefused(Exception):
     """
 
 
-def change_role(user: User, role: Role, organization: Organization | None, actor: User) -> None:
+def change_role(
+    user: User, role: Role, organization: Organization | None, actor: User | None
+) -> None:
     """Give ``user`` a new role (and organisation, for providers).
 
     Nobody changes their own role, and the last active admin stays an admin.
     """
-    if user.id == actor.id:
+    if actor is not None and user.id == actor.id:
         raise AccountChangeRefused("You cannot change your own role. Ask another admin")
     demoting = role != Role.ADMIN and _is_active_admin(user)
     if demoting:
@@ -257,14 +259,14 @@ def change_role(user: User, role: Role, organization: Organization | None, actor
         _check_an_admin_remains(user, "so their role cannot change")
 
 
-def set_active(user: User, active: bool, actor: User) -> None:
+def set_active(user: User, active: bool, actor: User | None) -> None:
     """Deactivate (ending the account's sessions at their next request) or reactivate.
 
     Nobody deactivates their own account, and the last active admin cannot be deactivated.
     """
     if user.is_active == active:
         return
-    if not active and user.id == actor.id:
+    if not active and actor is not None and user.id == actor.id:
         raise AccountChangeRefused("You cannot deactivate your own account. Ask another admin")
     removing_admin = not active and _is_active_admin(user)
     if removing_admin:
