@@ -104,10 +104,16 @@ def invitation_usable(invitation: Invitation) -> bool:
     return invitation.accepted_at is None and _aware(invitation.expires_at) > now()
 
 
-def renew_invitation(invitation: Invitation, actor: User) -> str:
-    """A fresh link for an invitation (the old one stops working); returns the new token."""
+def new_invitation_token(invitation: Invitation) -> str:
+    """A new token for the invitation's link; the old link stops working."""
     token = secrets.token_urlsafe(32)
     invitation.token_hash = token_digest(token)
+    return token
+
+
+def renew_invitation(invitation: Invitation, actor: User) -> str:
+    """A fresh link for an invitation (the old one stops working); returns the new token."""
+    token = new_invitation_token(invitation)
     invitation.expires_at = now() + timedelta(days=current_app.config["INVITATION_DAYS"])
     audit.record("invitation.resent", actor=actor, subject=invitation)
     return token

@@ -7,8 +7,8 @@ from datetime import date
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from localoffer.auth import email as account_emails
 from localoffer.auth import service as accounts
-from localoffer.auth.email import send_email
 from localoffer.auth.forms import error_list
 from localoffer.auth.roles import STAFF, roles_required
 from localoffer.extensions import db
@@ -16,6 +16,7 @@ from localoffer.manage import bp, proposals
 from localoffer.manage.forms import ConfirmForm, InviteForm, RoleForm
 from localoffer.manage.service import drafts, get_organization, organisation_choices, reviews_due
 from localoffer.models import Role
+from localoffer.outbox import sender as outbox
 
 
 @bp.get("")
@@ -52,8 +53,9 @@ def invite():
                 form.email.data, role, organization, current_user
             )
             _email_invitation(invitation, token)
-            db.session.commit()
-            flash(f"We have sent an invitation to {invitation.email}.", "success")
+            flash(
+                *_invitation_sent(invitation, f"We have sent an invitation to {invitation.email}.")
+            )
             return redirect(url_for("manage.users"))
     return render_template(
         "manage/invite.html", form=form, errors=error_list(form)
@@ -61,15 +63,19 @@ def invite():
 
 
 def _email_invitation(invitation, token: str) -> None:
-    send_email(
-        invitation.email,
-        f"You are invited to {current_app.config['SITE_NAME']}",
-        render_template(
-            "auth/email/invitation.txt",
-            invitation=invitation,
-            inviter=current_user,
-            link=url_for("auth.invitation", token=token, _external=True),
-        ),
+    """Queue the invitation's email and commit; it is sent by ``_invitation_sent``."""
+    account_emails.send_invitation(invitation, token)
+    db.session.commit()
+
+
+def _invitation_sent(invitation, sent: str) -> tuple[str, str]:
+    """Send the committed invitation email now: the flash message saying what happened."""
+    if not outbox.send_committed().waiting:
+        return sent, "success"
+    return (
+        f"The invitation to {invitation.email} is saved, but the email could not be sent yet. "
+        "We will keep trying while the invitation lasts, or you can send it again below.",
+        "info",
     )
 
 
@@ -90,11 +96,8 @@ def _pending_invitation(invitation_id: int):
 def resend_invitation(invitation_id: int):
     invitation = _pending_invitation(invitation_id)
     _email_invitation(invitation, accounts.renew_invitation(invitation, current_user))
-    db.session.commit()
-    flash(
-        f"We have sent a new invitation to {invitation.email}. The old link no longer works.",
-        "success",
-    )
+    sent = f"We have sent a new invitation to {invitation.email}. The old link no longer works."
+    flash(*_invitation_sent(invitation, sent))
     return redirect(url_for("manage.users"))
 
 

@@ -107,6 +107,30 @@ def test_a_rejection_needs_a_reason_and_emails_it(mail_app):
     assert db.session.get(Service, service.id).status == ServiceStatus.ACTIVE
 
 
+def test_a_rejection_says_so_when_its_email_could_not_be_sent_yet(mail_down_app):
+    from tests.mail import smtp_server
+
+    service, provider, officer = _people(mail_down_app)
+    provider.post(
+        f"/provider/services/{service.id}/closure",
+        data={"note": "We close at Christmas.", "csrf_token": csrf_token(provider)},
+    )
+    proposal = db.session.scalars(select(ChangeRequest)).one()
+    response = officer.post(
+        f"/manage/proposals/{proposal.id}/reject",
+        data={"reason": "Please send the date it closes.", "csrf_token": csrf_token(officer)},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "The email giving the provider your reason could not be sent yet" in page
+    assert "We have emailed" not in page
+    with smtp_server(mail_down_app.mail_port) as inbox:
+        mail_down_app.test_cli_runner().invoke(args=["mail", "send-pending", "--all"])
+        [email] = inbox.messages
+    assert "Please send the date it closes." in email.get_payload()
+
+
 def test_an_approved_new_listing_arrives_as_a_draft(mail_app):
     service, provider, officer = _people(mail_app)
     data = _proposal_form(service, name="Bilby holiday club", description="Summer days out.")
