@@ -189,3 +189,20 @@ def test_reminders_go_once_and_still_correct_confirms(mail_app):
     assert confirmed.review_due_on > date.today() + timedelta(days=300)
     history = officer.get(f"/manage/services/{service.id}/history").get_data(as_text=True)
     assert "Service confirmed: Petra Provider" in history
+
+
+def test_reminders_that_could_not_be_sent_are_reported_and_retried(mail_down_app):
+    from tests.mail import smtp_server
+
+    service, _, _ = _people(mail_down_app)
+    service.review_due_on = date.today() + timedelta(days=5)
+    db.session.commit()
+    runner = mail_down_app.test_cli_runner()
+    result = runner.invoke(args=["listings", "send-reminders"])
+    assert "Sent 0 reminder emails." in result.output
+    assert "1 could not be sent yet: `flask mail send-pending` will retry them." in result.output
+    with smtp_server(mail_down_app.mail_port) as inbox:
+        assert runner.invoke(args=["mail", "send-pending", "--all"]).exit_code == 0
+        [email] = inbox.messages
+    assert email["To"] == "petra@example.org"
+    assert f"/provider/services/{service.id}/still-correct" in email.get_payload()
