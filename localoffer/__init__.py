@@ -36,6 +36,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     init_content_versions(app)
     urls.init_app(app)
+    from localoffer.outbox import queue as outbox_queue
+    from localoffer.outbox import sender as outbox_sender
+
+    outbox_queue.init_app(app)
+    outbox_sender.init_app(app)
 
     from localoffer.api import bp as api_bp
     from localoffer.auth import bp as auth_bp
@@ -109,6 +114,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from localoffer.manage.cli import listings_cli
 
     app.cli.add_command(listings_cli)
+    from localoffer.outbox.cli import mail_cli
+
+    app.cli.add_command(mail_cli)
     from localoffer.api.cli import export_cli, import_cli
 
     app.cli.add_command(import_cli)

@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Anything shorter can be guessed offline from one signed cookie; token_hex(32) gives 64.
+MIN_SECRET_KEY_LENGTH = 32
 
 
 class ConfigError(RuntimeError):
@@ -98,8 +100,12 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "PASSWORD_MIN_LENGTH": 12,
         "REVIEW_INTERVAL_MONTHS": int(env.get("REVIEW_INTERVAL_MONTHS") or 12),
         "REVIEW_DUE_SOON_DAYS": int(env.get("REVIEW_DUE_SOON_DAYS") or 30),
-        # With no MAIL_SERVER in development, emails are written to the log instead.
+        # Emails go to the log instead of a mail server with MAIL_LOG_ONLY, or with no
+        # MAIL_SERVER outside production (production refuses to start with neither).
         "MAIL_SERVER": env.get("MAIL_SERVER") or None,
+        "MAIL_LOG_ONLY": _flag(env.get("MAIL_LOG_ONLY"), False),
+        # How long an email without a link that expires (a decision, a reminder) is retried.
+        "MAIL_RETRY_HOURS": 48,
         "MAIL_PORT": int(env.get("MAIL_PORT") or 25),
         "MAIL_USE_TLS": _flag(env.get("MAIL_USE_TLS"), False),
         "MAIL_USE_SSL": _flag(env.get("MAIL_USE_SSL"), False),
@@ -116,4 +122,16 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
                 "SECRET_KEY is not set. Set it in the environment (make run creates one in "
                 "instance/secret_key for local use)."
             )
+    if production and not (config["MAIL_SERVER"] or config["MAIL_LOG_ONLY"]):
+        raise ConfigError(
+            "MAIL_SERVER is not set, so invitations and password resets could not be sent. Set "
+            "MAIL_SERVER (and MAIL_PORT, MAIL_USERNAME ...), or MAIL_LOG_ONLY=1 to write every "
+            "email to the log instead."
+        )
+    if production and len(config["SECRET_KEY"]) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(
+            f"SECRET_KEY is too short: {MIN_SECRET_KEY_LENGTH} characters or more are needed "
+            "in production. Make one with: python -c 'import secrets; "
+            "print(secrets.token_hex(32))'"
+        )
     return config

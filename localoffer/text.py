@@ -12,6 +12,8 @@ import bleach
 import markdown
 from markupsafe import Markup
 
+from localoffer.html_tree import Element, Node, parse_fragment, serialize
+
 ALLOWED_TAGS = ["p", "ul", "ol", "li", "a", "strong", "em", "br"]
 ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"]}
 ALLOWED_PROTOCOLS = ["http", "https", "mailto", "tel"]
@@ -54,28 +56,21 @@ def render_markdown(source: str | None) -> Markup:
 GUIDE_TAGS = [*ALLOWED_TAGS, "h2", "h3", "h4", "table", "thead", "tbody", "tr", "th", "td"]
 GUIDE_TAGS += ["details", "summary"]
 _GUIDE_CLASSES = {
-    "<h2>": '<h2 class="govuk-heading-m">',
-    "<h3>": '<h3 class="govuk-heading-s">',
-    "<h4>": '<h4 class="govuk-heading-s">',
-    "<table>": '<table class="govuk-table">',
-    "<thead>": '<thead class="govuk-table__head">',
-    "<tbody>": '<tbody class="govuk-table__body">',
-    "<tr>": '<tr class="govuk-table__row">',
-    "<th>": '<th scope="col" class="govuk-table__header">',
-    "<td>": '<td class="govuk-table__cell">',
-    "<details>": '<details class="govuk-details">',
-    "<summary>": (
-        '<summary class="govuk-details__summary"><span class="govuk-details__summary-text">'
-    ),
-    "</summary>": '</span></summary><div class="govuk-details__text">',
-    "</details>": "</div></details>",
-    "<p>": '<p class="govuk-body">',
-    "<ul>": '<ul class="govuk-list govuk-list--bullet">',
-    "<ol>": '<ol class="govuk-list govuk-list--number">',
+    "h2": [("class", "govuk-heading-m")],
+    "h3": [("class", "govuk-heading-s")],
+    "h4": [("class", "govuk-heading-s")],
+    "table": [("class", "govuk-table")],
+    "thead": [("class", "govuk-table__head")],
+    "tbody": [("class", "govuk-table__body")],
+    "tr": [("class", "govuk-table__row")],
+    "th": [("scope", "col"), ("class", "govuk-table__header")],
+    "td": [("class", "govuk-table__cell")],
+    "p": [("class", "govuk-body")],
+    "ul": [("class", "govuk-list govuk-list--bullet")],
+    "ol": [("class", "govuk-list govuk-list--number")],
 }
 _DETAILS_OPEN = re.compile(r"^<details>[ \t]*$", re.MULTILINE)
 _H1 = re.compile(r"</?h1>")
-_GUIDE_TAG = re.compile("|".join(re.escape(tag) for tag in _GUIDE_CLASSES))
 
 
 def clean_guide_html(html: str) -> str:
@@ -98,6 +93,49 @@ def render_guide_markdown(source: str | None) -> Markup:
     source = _DETAILS_OPEN.sub('<details markdown="1">', source)
     html = markdown.markdown(source, extensions=["tables", "md_in_html"], output_format="html")
     html = _H1.sub(lambda found: found.group().replace("h1", "h2"), html)
-    html = clean_guide_html(html)
-    html = _GUIDE_TAG.sub(lambda found: _GUIDE_CLASSES[found.group()], html)
+    html = serialize(_govuk_markup(parse_fragment(clean_guide_html(html))))
     return Markup(html)  # noqa: S704 - cleaned above
+
+
+def _govuk_markup(nodes: list[Node]) -> list[Node]:
+    """The GOV.UK classes and details component for cleaned guide markup, as a new tree.
+
+    A details element that starts with a summary becomes the GOV.UK component; any other
+    details element, and a summary anywhere else, give just their contents.
+    """
+    marked: list[Node] = []
+    for node in nodes:
+        if isinstance(node, str):
+            marked.append(node)
+        elif node.tag == "details":
+            marked.extend(_govuk_details(node))
+        elif node.tag == "summary":
+            marked.extend(_govuk_markup(node.children))
+        else:
+            attrs = _GUIDE_CLASSES.get(node.tag, node.attrs)
+            marked.append(Element(node.tag, list(attrs), _govuk_markup(node.children)))
+    return marked
+
+
+def _govuk_details(details: Element) -> list[Node]:
+    children = details.children
+    first = next((i for i, node in enumerate(children) if isinstance(node, Element)), None)
+    if first is None or children[first].tag != "summary":
+        return _govuk_markup(children)
+    summary, leading, rest = children[first], children[:first], children[first + 1 :]
+    if not all(text.isspace() for text in leading):
+        leading, rest = [], [*leading, *rest]
+    summary_text = Element(
+        "span", [("class", "govuk-details__summary-text")], _govuk_markup(summary.children)
+    )
+    return [
+        Element(
+            "details",
+            [("class", "govuk-details")],
+            [
+                *leading,
+                Element("summary", [("class", "govuk-details__summary")], [summary_text]),
+                Element("div", [("class", "govuk-details__text")], _govuk_markup(rest)),
+            ],
+        )
+    ]

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -73,6 +74,15 @@ def drop_database(connection, name: str) -> None:
     connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
 
 
+class ClosingClient(FlaskClient):
+    """A test client that closes each response as a WSGI server does (gunicorn, flask run),
+    so what the app does after the response (sending queued email) happens before the test
+    goes on."""
+
+    def open(self, *args, buffered: bool = True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
+
+
 def make_app(database_uri: str, tmp_path: Path, **overrides):
     config = {
         "APP_ENV": "testing",
@@ -83,6 +93,7 @@ def make_app(database_uri: str, tmp_path: Path, **overrides):
     }
     config.update(overrides)
     app = create_app(config)
+    app.test_client_class = ClosingClient
     with app.app_context():
         upgrade(directory=str(PROJECT_ROOT / "migrations"))
     return app

@@ -18,6 +18,7 @@ def test_unknown_app_env_is_refused(tmp_path):
 
 def test_production_cookies_are_secure(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("MAIL_SERVER", "smtp.example.org")
     monkeypatch.delenv("SESSION_COOKIE_SECURE", raising=False)
     config = load_config(str(tmp_path), {"APP_ENV": "production"})
     assert config["SESSION_COOKIE_SECURE"] is True
@@ -82,3 +83,53 @@ def test_behind_a_trusted_proxy_each_visitor_has_their_own_rate_limit(tmp_path):
     with built_app(tmp_path / "direct", seeded=False, SIGN_IN_LIMIT="2 per minute") as app:
         assert _sign_in_statuses(app, addresses)[2:] == [429, 429]
         limiter.reset()
+
+
+@pytest.mark.parametrize("key", ["x", "k" * 31])
+def test_a_short_secret_key_stops_production_start_up(monkeypatch, tmp_path, key):
+    monkeypatch.setenv("SECRET_KEY", key)
+    monkeypatch.setenv("MAIL_SERVER", "smtp.example.org")
+    with pytest.raises(ConfigError, match="SECRET_KEY is too short: 32 characters or more"):
+        load_config(str(tmp_path), {"APP_ENV": "production"})
+
+
+def test_the_generated_keys_are_long_enough(monkeypatch, tmp_path):
+    # make run and CI make theirs with secrets.token_hex(32): 64 characters.
+    import secrets
+
+    monkeypatch.setenv("SECRET_KEY", secrets.token_hex(32))
+    monkeypatch.setenv("MAIL_SERVER", "smtp.example.org")
+    assert load_config(str(tmp_path), {"APP_ENV": "production"})["SECRET_KEY"]
+
+
+def _production_app(monkeypatch, tmp_path, **environment):
+    for name in ("MAIL_SERVER", "MAIL_LOG_ONLY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SECRET_KEY", "k" * 64)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    return create_app(
+        {
+            "APP_ENV": "production",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/production.db",
+            "SEARCH_INDEX_DIR": str(tmp_path / "index"),
+            "SEARCH_CHECK_ON_START": False,
+        }
+    )
+
+
+def test_production_without_a_mail_server_refuses_to_start(monkeypatch, tmp_path):
+    with pytest.raises(ConfigError, match="MAIL_SERVER is not set.*MAIL_LOG_ONLY=1"):
+        _production_app(monkeypatch, tmp_path)
+
+
+def test_production_starts_with_a_mail_server_or_told_to_log_emails(monkeypatch, tmp_path, caplog):
+    from localoffer.outbox.transport import Email, deliver
+
+    assert _production_app(monkeypatch, tmp_path, MAIL_SERVER="smtp.example.org")
+    app = _production_app(monkeypatch, tmp_path, MAIL_LOG_ONLY="1")
+    assert app.config["MAIL_LOG_ONLY"] is True
+    with app.app_context():
+        deliver(Email("someone@example.org", "A subject", "The words of the email."))
+    assert "someone@example.org" in caplog.text
+    assert "The words of the email." in caplog.text

@@ -15,7 +15,7 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 
 from localoffer.auth import bp, service
-from localoffer.auth.email import send_email
+from localoffer.auth.email import send_password_reset
 from localoffer.auth.forms import (
     AcceptInvitationForm,
     NewPasswordForm,
@@ -107,15 +107,11 @@ def password_reset_request():
     if form.validate_on_submit():
         user = service.user_by_email(form.email.data)
         # The same answer whether or not the address has an account.
+        # The email is queued here and sent after the response (see localoffer/outbox), so
+        # the answer cannot depend on whether the mail server is up.
         if user is not None and user.is_active and user.password_hash:
-            link = url_for(
-                "auth.password_reset", token=service.make_reset_token(user), _external=True
-            )
-            send_email(
-                user.email,
-                f"Reset your password for {current_app.config['SITE_NAME']}",
-                render_template("auth/email/password_reset.txt", user=user, link=link),
-            )
+            send_password_reset(user)
+            db.session.commit()
         return render_template("auth/password_reset_sent.html", email=form.email.data)
     return render_template(
         "auth/password_reset_request.html", form=form, errors=error_list(form)

@@ -104,10 +104,16 @@ def invitation_usable(invitation: Invitation) -> bool:
     return invitation.accepted_at is None and _aware(invitation.expires_at) > now()
 
 
-def renew_invitation(invitation: Invitation, actor: User) -> str:
-    """A fresh link for an invitation (the old one stops working); returns the new token."""
+def new_invitation_token(invitation: Invitation) -> str:
+    """A new token for the invitation's link; the old link stops working."""
     token = secrets.token_urlsafe(32)
     invitation.token_hash = token_digest(token)
+    return token
+
+
+def renew_invitation(invitation: Invitation, actor: User) -> str:
+    """A fresh link for an invitation (the old one stops working); returns the new token."""
+    token = new_invitation_token(invitation)
     invitation.expires_at = now() + timedelta(days=current_app.config["INVITATION_DAYS"])
     audit.record("invitation.resent", actor=actor, subject=invitation)
     return token
@@ -227,7 +233,25 @@ def user_for_reset_token(token: str) -> User | None:
 # Managing accounts
 
 
-def change_role(user: User, role: Role, organization: Organization | None, actor: User) -> None:
+class AccountChangeRefused(Exception):
+    """A role change or deactivation the rules forbid; ``str()`` is the message to show.
+
+    Raised after the change may have been flushed: the caller rolls the transaction back.
+    """
+
+
+def change_role(
+    user: User, role: Role, organization: Organization | None, actor: User | None
+) -> None:
+    """Give ``user`` a new role (and organisation, for providers).
+
+    Nobody changes their own role, and the last active admin stays an admin.
+    """
+    if actor is not None and user.id == actor.id:
+        raise AccountChangeRefused("You cannot change your own role. Ask another admin")
+    demoting = role != Role.ADMIN and _is_active_admin(user)
+    if demoting:
+        _keep_an_admin(user, "so their role cannot change")
     before = {"role": user.role.value, "organization_id": user.organization_id}
     user.role = role
     user.organization_id = organization.id if role == Role.PROVIDER and organization else None
@@ -237,17 +261,67 @@ def change_role(user: User, role: Role, organization: Organization | None, actor
         # A new role takes effect at once: sessions carrying the old one end.
         user.session_version += 1
         audit.record("user.role_changed", actor=actor, subject=user, changes=changes)
+    if demoting:
+        _check_an_admin_remains(user, "so their role cannot change")
 
 
-def set_active(user: User, active: bool, actor: User) -> None:
-    """Deactivate (ending the account's sessions at their next request) or reactivate."""
+def set_active(user: User, active: bool, actor: User | None) -> None:
+    """Deactivate (ending the account's sessions at their next request) or reactivate.
+
+    Nobody deactivates their own account, and the last active admin cannot be deactivated.
+    """
     if user.is_active == active:
         return
+    if not active and actor is not None and user.id == actor.id:
+        raise AccountChangeRefused("You cannot deactivate your own account. Ask another admin")
+    removing_admin = not active and _is_active_admin(user)
+    if removing_admin:
+        _keep_an_admin(user, "so their account cannot be deactivated")
     user.is_active = active
     if not active:
         user.session_version += 1
     action = "user.reactivated" if active else "user.deactivated"
     audit.record(action, actor=actor, subject=user, changes={"is_active": [not active, active]})
+    if removing_admin:
+        _check_an_admin_remains(user, "so their account cannot be deactivated")
+
+
+def _is_active_admin(user: User) -> bool:
+    return user.role == Role.ADMIN and user.is_active
+
+
+def _active_admin_ids(lock: bool) -> list[int]:
+    query = select(User.id).where(User.role == Role.ADMIN, User.is_active.is_(True))
+    if lock:
+        # PostgreSQL: the rows stay locked until this transaction ends, so two admins acting on
+        # each other at once queue here and the second sees the first one's change.
+        # (SQLite has no row locks and ignores this; see _check_an_admin_remains.)
+        query = query.order_by(User.id).with_for_update()
+    return list(db.session.scalars(query))
+
+
+def _only_admin(user: User, why: str) -> AccountChangeRefused:
+    return AccountChangeRefused(
+        f"{user.name} is the only active admin, {why}. Make someone else an admin first"
+    )
+
+
+def _keep_an_admin(user: User, why: str) -> None:
+    """Refuse, before changing anything, to take away the last active admin."""
+    if not [admin for admin in _active_admin_ids(lock=True) if admin != user.id]:
+        raise _only_admin(user, why)
+
+
+def _check_an_admin_remains(user: User, why: str) -> None:
+    """After the change, in the same transaction: is an active admin left?
+
+    On SQLite the check above reads outside any transaction, so another change may have been
+    committed since; once this transaction has written it holds the database's write lock,
+    and what it reads now no other writer can change before it commits.
+    """
+    db.session.flush()
+    if not _active_admin_ids(lock=False):
+        raise _only_admin(user, why)
 
 
 def create_admin(email: str, name: str, password: str) -> User:

@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 
 from localoffer.extensions import db
 from localoffer.manage.proposals import send_reminders
+from localoffer.outbox.sender import send_committed
 
 listings_cli = AppGroup("listings", help="Jobs for listings.")
 
@@ -17,6 +18,12 @@ def send_reminders_command() -> None:
     """Email providers whose listings are due for a check soon (once per due date). Run daily."""
     # Links in the emails are built as if for a request to the site's own address.
     with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
-        sent = send_reminders()
+        send_reminders()
         db.session.commit()
+        outcome = send_committed()
+    sent = outcome.sent
     click.echo(f"Sent {sent} reminder {'email' if sent == 1 else 'emails'}.")
+    if outcome.waiting:
+        click.echo(
+            f"{outcome.waiting} could not be sent yet: `flask mail send-pending` will retry them."
+        )

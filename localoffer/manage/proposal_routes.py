@@ -13,6 +13,7 @@ from localoffer.manage.forms import ConfirmForm
 from localoffer.manage.listing_forms import ReasonForm
 from localoffer.manage.listing_routes import difference_rows
 from localoffer.models import ChangeKind, ChangeRequest, ChangeStatus
+from localoffer.outbox import sender as outbox
 
 
 def _proposal_or_404(proposal_id: int) -> ChangeRequest:
@@ -82,5 +83,15 @@ def reject_proposal(proposal_id: int):
         return _render(found, form, 400)
     proposals.reject(found, current_user, form.reason.data)
     db.session.commit()
-    flash("Rejected. We have emailed the provider with your reason.", "success")
+    emailed = outbox.send_committed()
+    if emailed.waiting:
+        flash(
+            "Rejected. The email giving the provider your reason could not be sent yet: we "
+            "will keep trying.",
+            "info",
+        )
+    elif emailed.sent:
+        flash("Rejected. We have emailed the provider with your reason.", "success")
+    else:
+        flash("Rejected.", "success")
     return redirect(url_for("manage.proposals_list"))

@@ -12,7 +12,6 @@ from flask import current_app, render_template, url_for
 from sqlalchemy import select, update
 
 from localoffer import audit
-from localoffer.auth.email import send_email
 from localoffer.extensions import db
 from localoffer.manage import lifecycle
 from localoffer.manage.listings import listing_values
@@ -25,6 +24,7 @@ from localoffer.models import (
     ServiceStatus,
     User,
 )
+from localoffer.outbox.queue import send_email
 
 
 def propose(
@@ -121,7 +121,7 @@ def due_for_reminder(today: date, within_days: int) -> list[Service]:
 
 
 def send_reminders(today: date | None = None) -> int:
-    """Email each listing's providers once per due date; return how many emails went."""
+    """Queue an email to each listing's providers once per due date; return how many."""
     today = today or date.today()
     sent = 0
     for service in due_for_reminder(today, current_app.config["REVIEW_DUE_SOON_DAYS"]):

@@ -7,8 +7,8 @@ from datetime import date
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from localoffer.auth import email as account_emails
 from localoffer.auth import service as accounts
-from localoffer.auth.email import send_email
 from localoffer.auth.forms import error_list
 from localoffer.auth.roles import STAFF, roles_required
 from localoffer.extensions import db
@@ -16,6 +16,7 @@ from localoffer.manage import bp, proposals
 from localoffer.manage.forms import ConfirmForm, InviteForm, RoleForm
 from localoffer.manage.service import drafts, get_organization, organisation_choices, reviews_due
 from localoffer.models import Role
+from localoffer.outbox import sender as outbox
 
 
 @bp.get("")
@@ -52,8 +53,9 @@ def invite():
                 form.email.data, role, organization, current_user
             )
             _email_invitation(invitation, token)
-            db.session.commit()
-            flash(f"We have sent an invitation to {invitation.email}.", "success")
+            flash(
+                *_invitation_sent(invitation, f"We have sent an invitation to {invitation.email}.")
+            )
             return redirect(url_for("manage.users"))
     return render_template(
         "manage/invite.html", form=form, errors=error_list(form)
@@ -61,15 +63,19 @@ def invite():
 
 
 def _email_invitation(invitation, token: str) -> None:
-    send_email(
-        invitation.email,
-        f"You are invited to {current_app.config['SITE_NAME']}",
-        render_template(
-            "auth/email/invitation.txt",
-            invitation=invitation,
-            inviter=current_user,
-            link=url_for("auth.invitation", token=token, _external=True),
-        ),
+    """Queue the invitation's email and commit; it is sent by ``_invitation_sent``."""
+    account_emails.send_invitation(invitation, token)
+    db.session.commit()
+
+
+def _invitation_sent(invitation, sent: str) -> tuple[str, str]:
+    """Send the committed invitation email now: the flash message saying what happened."""
+    if not outbox.send_committed().waiting:
+        return sent, "success"
+    return (
+        f"The invitation to {invitation.email} is saved, but the email could not be sent yet. "
+        "We will keep trying while the invitation lasts, or you can send it again below.",
+        "info",
     )
 
 
@@ -90,11 +96,8 @@ def _pending_invitation(invitation_id: int):
 def resend_invitation(invitation_id: int):
     invitation = _pending_invitation(invitation_id)
     _email_invitation(invitation, accounts.renew_invitation(invitation, current_user))
-    db.session.commit()
-    flash(
-        f"We have sent a new invitation to {invitation.email}. The old link no longer works.",
-        "success",
-    )
+    sent = f"We have sent a new invitation to {invitation.email}. The old link no longer works."
+    flash(*_invitation_sent(invitation, sent))
     return redirect(url_for("manage.users"))
 
 
@@ -115,25 +118,37 @@ def _user_or_404(user_id: int):
     return user
 
 
-def _render_user(user, role_form: RoleForm, status: int = 200):
+def _render_user(user, role_form: RoleForm, status: int = 200, errors: list | None = None):
     return render_template(
         "manage/user.html",
         user=user,
         role_form=role_form,
         confirm_form=ConfirmForm(),
-        errors=error_list(role_form),
+        errors=errors if errors is not None else error_list(role_form),
     ), status
+
+
+def _refused(user, refusal: Exception, anchor: str) -> list[dict]:
+    """The error summary for a refused change, linking to its form when the page shows it."""
+    item = {"text": str(refusal)}
+    # After the rollback current_user is read again: a concurrent change may have demoted them.
+    if current_user.role == Role.ADMIN and user.id != current_user.id:
+        item["href"] = anchor
+    return [item]
+
+
+def _role_form(user) -> RoleForm:
+    return RoleForm(
+        organisation_choices(),
+        data={"role": user.role.value, "organization_id": str(user.organization_id or "")},
+    )
 
 
 @bp.get("/users/<id:user_id>")
 @roles_required(*STAFF)
 def user(user_id: int):
     found = _user_or_404(user_id)
-    form = RoleForm(
-        organisation_choices(),
-        data={"role": found.role.value, "organization_id": str(found.organization_id or "")},
-    )
-    return _render_user(found, form)
+    return _render_user(found, _role_form(found))
 
 
 @bp.post("/users/<id:user_id>/role")
@@ -141,13 +156,15 @@ def user(user_id: int):
 def change_role(user_id: int):
     found = _user_or_404(user_id)
     form = RoleForm(organisation_choices())
-    if found.id == current_user.id:
-        form.role.errors = ["You cannot change your own role. Ask another admin"]
-        return _render_user(found, form, 400)
     if not form.validate_on_submit():
         return _render_user(found, form, 400)
     organization = get_organization(int(form.organization_id.data or 0))
-    accounts.change_role(found, Role(form.role.data), organization, current_user)
+    try:
+        accounts.change_role(found, Role(form.role.data), organization, current_user)
+    except accounts.AccountChangeRefused as refusal:
+        db.session.rollback()
+        form.role.errors = [str(refusal)]
+        return _render_user(found, form, 400, _refused(found, refusal, "#role"))
     db.session.commit()
     flash(f"{found.name} is now {found.role.label.lower()}.", "success")
     return redirect(url_for("manage.user", user_id=found.id))
@@ -157,10 +174,11 @@ def _set_active(user_id: int, active: bool):
     found = _user_or_404(user_id)
     if not ConfirmForm().validate():
         abort(400)
-    if found.id == current_user.id:
-        flash("You cannot deactivate your own account. Ask another admin.", "error")
-        return redirect(url_for("manage.user", user_id=found.id))
-    accounts.set_active(found, active, current_user)
+    try:
+        accounts.set_active(found, active, current_user)
+    except accounts.AccountChangeRefused as refusal:
+        db.session.rollback()
+        return _render_user(found, _role_form(found), 400, _refused(found, refusal, "#deactivate"))
     db.session.commit()
     state = "reactivated" if active else "deactivated"
     flash(f"The account for {found.name} has been {state}.", "success")

@@ -34,6 +34,7 @@ from localoffer.models.guides import (
     guide_taxonomy_term,
 )
 from localoffer.models.listings import ChangeKind, ChangeRequest, ChangeStatus
+from localoffer.models.outbox import EmailKind, OutgoingEmail
 from localoffer.models.outcomes import ContactClick, ContactKind
 from localoffer.models.reviews import (
     Exercise,
@@ -66,6 +67,7 @@ __all__ = [
     "ContentVersion",
     "CostOption",
     "Eligibility",
+    "EmailKind",
     "Exercise",
     "GlossaryTerm",
     "GuideAudience",
@@ -77,6 +79,7 @@ __all__ = [
     "Language",
     "Location",
     "Organization",
+    "OutgoingEmail",
     "PageFeedback",
     "Phone",
     "PostcodeLookup",

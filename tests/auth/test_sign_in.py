@@ -167,7 +167,10 @@ def test_sign_ins_are_audited_without_the_password(client):
 def test_session_cookie_is_secure_in_production(app):
     from localoffer.config import load_config
 
-    config = load_config(app.instance_path, {"APP_ENV": "production", "SECRET_KEY": "x"})
+    config = load_config(
+        app.instance_path,
+        {"APP_ENV": "production", "SECRET_KEY": "x" * 32, "MAIL_SERVER": "smtp.example.org"},
+    )
     assert config["SESSION_COOKIE_SECURE"] is True
     assert config["SESSION_COOKIE_HTTPONLY"] is True
     assert config["SESSION_COOKIE_SAMESITE"] == "Lax"

@@ -107,6 +107,30 @@ def test_a_rejection_needs_a_reason_and_emails_it(mail_app):
     assert db.session.get(Service, service.id).status == ServiceStatus.ACTIVE
 
 
+def test_a_rejection_says_so_when_its_email_could_not_be_sent_yet(mail_down_app):
+    from tests.mail import smtp_server
+
+    service, provider, officer = _people(mail_down_app)
+    provider.post(
+        f"/provider/services/{service.id}/closure",
+        data={"note": "We close at Christmas.", "csrf_token": csrf_token(provider)},
+    )
+    proposal = db.session.scalars(select(ChangeRequest)).one()
+    response = officer.post(
+        f"/manage/proposals/{proposal.id}/reject",
+        data={"reason": "Please send the date it closes.", "csrf_token": csrf_token(officer)},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "The email giving the provider your reason could not be sent yet" in page
+    assert "We have emailed" not in page
+    with smtp_server(mail_down_app.mail_port) as inbox:
+        mail_down_app.test_cli_runner().invoke(args=["mail", "send-pending", "--all"])
+        [email] = inbox.messages
+    assert "Please send the date it closes." in email.get_payload()
+
+
 def test_an_approved_new_listing_arrives_as_a_draft(mail_app):
     service, provider, officer = _people(mail_app)
     data = _proposal_form(service, name="Bilby holiday club", description="Summer days out.")
@@ -165,3 +189,20 @@ def test_reminders_go_once_and_still_correct_confirms(mail_app):
     assert confirmed.review_due_on > date.today() + timedelta(days=300)
     history = officer.get(f"/manage/services/{service.id}/history").get_data(as_text=True)
     assert "Service confirmed: Petra Provider" in history
+
+
+def test_reminders_that_could_not_be_sent_are_reported_and_retried(mail_down_app):
+    from tests.mail import smtp_server
+
+    service, _, _ = _people(mail_down_app)
+    service.review_due_on = date.today() + timedelta(days=5)
+    db.session.commit()
+    runner = mail_down_app.test_cli_runner()
+    result = runner.invoke(args=["listings", "send-reminders"])
+    assert "Sent 0 reminder emails." in result.output
+    assert "1 could not be sent yet: `flask mail send-pending` will retry them." in result.output
+    with smtp_server(mail_down_app.mail_port) as inbox:
+        assert runner.invoke(args=["mail", "send-pending", "--all"]).exit_code == 0
+        [email] = inbox.messages
+    assert email["To"] == "petra@example.org"
+    assert f"/provider/services/{service.id}/still-correct" in email.get_payload()
