@@ -53,4 +53,13 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         logger.exception("Unhandled error on %s", request.path)
-        return render_error(500, InternalServerError.description)
+        # A failed statement leaves PostgreSQL's transaction aborted (and a failed flush leaves
+        # the session needing a rollback); the error page reads the signed-in user again.
+        db.session.rollback()
+        try:
+            return render_error(500, InternalServerError.description)
+        except Exception:
+            logger.exception("Could not render the 500 page")
+            db.session.rollback()
+            message = InternalServerError.description + "\n"
+            return message, 500, {"Content-Type": "text/plain; charset=utf-8"}
