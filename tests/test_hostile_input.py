@@ -52,7 +52,6 @@ from __future__ import annotations
 import logging
 import re
 import socket
-from datetime import date
 from urllib.parse import unquote
 
 import pytest
@@ -60,24 +59,13 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter, Map, Rule
 
-from localoffer.auth.service import create_invitation
 from localoffer.extensions import db
 from localoffer.models import (
-    ChangeKind,
-    ChangeRequest,
-    Exercise,
-    Location,
     PageFeedback,
     ReviewStatus,
     Role,
-    Service,
-    ServiceStatus,
     User,
-    WeDid,
-    YouSaid,
 )
-from localoffer.reports.periods import academic_year
-from localoffer.reports.service import publish as publish_report
 from tests import factories
 from tests.auth.test_route_matrix import EVERYONE_REDIRECTED, MATRIX
 from tests.conftest import built_app
@@ -110,6 +98,7 @@ from tests.hostile import (
     shows_errors,
     tracking_request_class,
 )
+from tests.world import build_world
 
 
 def _closed_port() -> int:
@@ -205,25 +194,9 @@ def _print_count(config) -> None:
 def _build_world() -> dict:
     """The route matrix's world (real ids, one account per role), and what the forms need to
     be reached: a listing of the provider's own organisation, and each reviewer's own draft."""
-    service = db.session.scalars(
-        select(Service).where(Service.status == ServiceStatus.ACTIVE).order_by(Service.id)
-    ).first()
-    target = factories.user(Role.VOLUNTEER)
-    guide = factories.guide(versions=2, published=True)
-    public_guide = factories.guide(published=True)
-    people = {role.value: factories.user(role) for role in Role}
-    managed = factories.service()
+    built = build_world()
+    people, service = built.people, built.service
     owned = factories.service(people["provider"].organization)
-    location = db.session.scalars(select(Location).order_by(Location.id)).first()
-    proposal = ChangeRequest(
-        kind=ChangeKind.EDIT,
-        organization_id=managed.organization_id,
-        service=managed,
-        proposed={"name": "A proposed name"},
-    )
-    db.session.add(proposal)
-    invitation, _ = create_invitation("invitee@example.org", Role.VOLUNTEER, None, None)
-    review = factories.review(service=service)
     drafts = {
         "volunteer": factories.review(
             author=people["volunteer"], service=service, status=ReviewStatus.DRAFT
@@ -235,45 +208,9 @@ def _build_world() -> dict:
             status=ReviewStatus.DRAFT,
         ),
     }
-    exercise = Exercise(
-        month=date(2026, 11, 1),
-        title="Exercise",
-        case_study="A",
-        task="B",
-        template=review.template,
-    )
-    db.session.add(exercise)
-    you_said = YouSaid(summary="Families said", source_type="survey", said_on=date(2026, 3, 1))
-    you_said.we_did = WeDid(action="We did", team="SEND team", status="done")
-    db.session.add(you_said)
-    db.session.flush()
-    report = publish_report(academic_year(2025), None)
     db.session.commit()
     return {
-        "arguments": {
-            "service_id": service.id,
-            "slug": service.slug,
-            "theme_slug": "work",
-            "token": "not-a-real-token",
-            "user_id": target.id,
-            "status": "temporarily_closed",
-            "organization_id": service.organization_id,
-            "location_id": location.id,
-            "proposal_id": proposal.id,
-            "invitation_id": invitation.id,
-            "review_id": review.id,
-            "exercise_id": exercise.id,
-            "service_at_location_id": "not-a-real-id",
-            "taxonomy_id": "not-a-real-id",
-            "taxonomy_term_id": "not-a-real-id",
-            "guide_slug": public_guide.slug,
-            "guide_id": guide.id,
-            "number": 1,
-            "item_id": you_said.id,
-            "period": report.period,
-            "version": report.version,
-            "kind": "phone",
-        },
+        "arguments": built.arguments,
         "form": [
             ("service_id", str(service.id)),
             ("role", Role.VOLUNTEER.value),
@@ -281,7 +218,7 @@ def _build_world() -> dict:
         ],
         "people": {visitor: user.get_id() for visitor, user in people.items()},
         "emails": {visitor: user.email for visitor, user in people.items()},
-        "managed_service_id": managed.id,
+        "managed_service_id": built.managed.id,
         "owned_service_id": owned.id,
         "drafts": {visitor: draft.id for visitor, draft in drafts.items()},
     }

@@ -6,29 +6,14 @@ may see it.
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from flask import url_for
-from sqlalchemy import select
 
-from localoffer.auth.service import create_invitation
-from localoffer.extensions import db
 from localoffer.models import (
-    ChangeKind,
-    ChangeRequest,
-    Exercise,
-    Location,
     Role,
-    Service,
-    ServiceStatus,
-    WeDid,
-    YouSaid,
 )
-from localoffer.reports.periods import academic_year
-from localoffer.reports.service import publish as publish_report
-from tests import factories
 from tests.accounts import csrf_token, signed_in
+from tests.world import build_world
 
 VISITORS = ("anonymous", *(r.value for r in Role))
 PUBLIC = dict.fromkeys(VISITORS, 200)
@@ -194,67 +179,16 @@ def app(fresh_seeded_app):
 @pytest.fixture
 def world(app):
     """Real ids for the addresses that need them, and one account of each role."""
-    service = db.session.scalars(
-        select(Service).where(Service.status == ServiceStatus.ACTIVE).order_by(Service.id)
-    ).first()
-    target = factories.user(Role.VOLUNTEER)
-    guide = factories.guide(versions=2, published=True)
-    # A second guide for the public pages, which the officers' POSTs (unpublish) do not touch.
-    public_guide = factories.guide(published=True)
-    people = {role.value: factories.user(role) for role in Role}
-    managed = factories.service()
-    location = db.session.scalars(select(Location).order_by(Location.id)).first()
-    proposal = ChangeRequest(
-        kind=ChangeKind.EDIT,
-        organization_id=managed.organization_id,
-        service=managed,
-        proposed={"name": "A proposed name"},
-    )
-    db.session.add(proposal)
-    invitation, _ = create_invitation("invitee@example.org", Role.VOLUNTEER, None, None)
-    review = factories.review(service=service)
-    exercise = Exercise(
-        month=date(2026, 11, 1),
-        title="Exercise",
-        case_study="A",
-        task="B",
-        template=review.template,
-    )
-    db.session.add(exercise)
-    you_said = YouSaid(summary="Families said", source_type="survey", said_on=date(2026, 3, 1))
-    you_said.we_did = WeDid(action="We did", team="SEND team", status="done")
-    db.session.add(you_said)
-    db.session.flush()
-    report = publish_report(academic_year(2025), None)
-    db.session.commit()
+    built = build_world()
     return {
-        "arguments": {
-            "service_id": service.id,
-            "slug": service.slug,
-            "theme_slug": "work",
-            "token": "not-a-real-token",
-            "user_id": target.id,
-            "status": "temporarily_closed",
-            "organization_id": service.organization_id,
-            "location_id": location.id,
-            "proposal_id": proposal.id,
-            "invitation_id": invitation.id,
-            "review_id": review.id,
-            "exercise_id": exercise.id,
-            "service_at_location_id": "not-a-real-id",
-            "taxonomy_id": "not-a-real-id",
-            "taxonomy_term_id": "not-a-real-id",
-            "guide_slug": public_guide.slug,
-            "guide_id": guide.id,
-            "number": 1,
-            "item_id": you_said.id,
-            "period": report.period,
-            "version": report.version,
-            "kind": "phone",
+        "arguments": built.arguments,
+        "form": {
+            "service_id": built.service.id,
+            "role": Role.VOLUNTEER.value,
+            "organization_id": "",
         },
-        "form": {"service_id": service.id, "role": Role.VOLUNTEER.value, "organization_id": ""},
-        "people": people,
-        "managed_service_id": managed.id,
+        "people": built.people,
+        "managed_service_id": built.managed.id,
     }
 
 
