@@ -20,6 +20,9 @@ from localoffer.control_characters import control_character_message, has_control
 class BaseForm(FlaskForm):
     """``FlaskForm`` with the control character check; every form on the site derives from it."""
 
+    # Fields whose value is checked by the code that uses it instead (say why where it is set).
+    unchecked_fields: tuple[str, ...] = ()
+
     def validate(self, extra_validators=None) -> bool:
         if refuse_control_characters(self):
             return False
@@ -29,7 +32,10 @@ class BaseForm(FlaskForm):
 def refuse_control_characters(form) -> bool:
     """Give each field whose submitted text breaks the rule its error; whether any did."""
     refused = False
+    unchecked = getattr(form, "unchecked_fields", ())
     for field in _leaf_fields(form):
+        if field.name in unchecked:
+            continue
         typed = [value for value in field.raw_data or () if isinstance(value, str)]
         if any(has_control_characters(value) for value in typed):
             field.errors = [control_character_message(field_label(field))]

@@ -13,8 +13,10 @@ PROBLEM_MAX = 1200
 
 
 class PageFeedbackForm(BaseForm):
-    # Not checked here beyond the control character rule: service.page_of keeps only a served
-    # page's path, and never refuses.
+    # The path is not checked here, not even for control characters: service.page_of keeps only
+    # a served page's path (a path holding them is none) and files the rest as the unknown page,
+    # so a family's answer is never refused for the address the page sent with it.
+    unchecked_fields = ("path",)
     path = HiddenField()
     helpful = RadioField(
         "Was this page helpful?",
