@@ -29,6 +29,19 @@ def render_error(code: int, description: str | None = None):
         return render_template("errors/generic.html", code=code, description=description), code
 
 
+def _render_after_rollback(code: int, description: str):
+    """The error page after a failure that may have left the session unusable: a failed
+    statement aborts PostgreSQL's transaction and a failed flush needs a rollback, and the page
+    reads the signed-in user again. Plain text if the page itself cannot be drawn."""
+    db.session.rollback()
+    try:
+        return render_error(code, description)
+    except Exception:  # the page itself needed the database
+        logger.exception("Could not render the %s page", code)
+        db.session.rollback()
+        return description + "\n", code, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
@@ -42,24 +55,9 @@ def init_app(app: Flask) -> None:
     def database_unavailable(error: OperationalError):
         # Read-only file, full disk, lost connection: the site cannot work, but it can say so.
         logger.error("Database unavailable on %s: %s", request.path, error.orig)
-        db.session.rollback()
-        try:
-            return render_error(503, DATABASE_UNAVAILABLE)
-        except Exception:  # the page itself needed the database
-            logger.exception("Could not render the 503 page")
-            db.session.rollback()
-            return DATABASE_UNAVAILABLE + "\n", 503, {"Content-Type": "text/plain; charset=utf-8"}
+        return _render_after_rollback(503, DATABASE_UNAVAILABLE)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         logger.exception("Unhandled error on %s", request.path)
-        # A failed statement leaves PostgreSQL's transaction aborted (and a failed flush leaves
-        # the session needing a rollback); the error page reads the signed-in user again.
-        db.session.rollback()
-        try:
-            return render_error(500, InternalServerError.description)
-        except Exception:
-            logger.exception("Could not render the 500 page")
-            db.session.rollback()
-            message = InternalServerError.description + "\n"
-            return message, 500, {"Content-Type": "text/plain; charset=utf-8"}
+        return _render_after_rollback(500, InternalServerError.description)

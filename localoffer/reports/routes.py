@@ -7,7 +7,6 @@ import json
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from localoffer.auth.forms import error_list
 from localoffer.auth.roles import STAFF, roles_required
@@ -57,6 +56,11 @@ def _page_values(period, figures: dict, narrative: dict, report=None) -> dict:
         "headings": reports.HEADINGS,
         "pdf_available": pdf_available(),
     }
+
+
+def _published_page_values(period, report) -> dict:
+    """What a published version's page and PDF show: its figures as the public may see them."""
+    return _page_values(period, reports.public_figures(report), report.narrative, report)
 
 
 def _replacement(period, report) -> int | None:
@@ -129,15 +133,8 @@ def decide_search_words(period: str):
         # Only phrases searched on enough days are put to officers; nothing else is decided.
         flash("Those words are not on this period's list, so nothing was changed.", "error")
         return redirect(back, code=303)
-    try:
-        decide(phrase, form.approved, current_user)
-        db.session.commit()
-    except IntegrityError:
-        # Another officer decided on the same words at the same moment: theirs is stored, so
-        # this decision becomes a change to it.
-        db.session.rollback()
-        decide(phrase, form.approved, current_user)
-        db.session.commit()
+    decide(phrase, form.approved, current_user)
+    db.session.commit()
     if form.approved:
         flash(f"“{phrase}” will be shown in reports published from now on.", "success")
     else:
@@ -185,7 +182,7 @@ def _published_or_404(period: str, version: int | None):
 @bp.get("/reports/<period>/v<id:version>")
 def report(period: str, version: int | None):
     found, published = _published_or_404(period, version)
-    values = _page_values(found, reports.public_figures(published), published.narrative, published)
+    values = _published_page_values(found, published)
     return render_template(
         "reports/report.html",
         preview=False,
@@ -228,9 +225,7 @@ def report_pdf(period: str, version: int | None):
         abort(404)
 
     def draw() -> bytes:
-        values = _page_values(
-            found, reports.public_figures(published), published.narrative, published
-        )
+        values = _published_page_values(found, published)
         return html_to_pdf(render_template("reports/pdf.html", **values))
 
     filename = _filename(published, "pdf")

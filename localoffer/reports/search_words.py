@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from sqlalchemy import Date, case, cast, func, select
+from sqlalchemy.exc import IntegrityError
 
 from localoffer import audit
 from localoffer.extensions import db
@@ -62,6 +63,15 @@ def _day(column):
     return func.date(column)
 
 
+def _with_words_in(period: Period) -> tuple:
+    """The conditions for the period's searches that had words."""
+    return (
+        SearchEvent.searched_at >= period.start,
+        SearchEvent.searched_at < period.end,
+        SearchEvent.query != "",
+    )
+
+
 def phrase_counts(period: Period) -> dict[str, PhraseCount]:
     """Every phrase searched in the period with its searches, searches that found nothing and
     the days it was searched on. Searches made only of punctuation have no phrase."""
@@ -73,11 +83,7 @@ def phrase_counts(period: Period) -> dict[str, PhraseCount]:
             func.count(SearchEvent.id),
             func.sum(case((SearchEvent.result_count == 0, 1), else_=0)),
         )
-        .where(
-            SearchEvent.searched_at >= period.start,
-            SearchEvent.searched_at < period.end,
-            SearchEvent.query != "",
-        )
+        .where(*_with_words_in(period))
         .group_by(SearchEvent.query, day)
     )
     counts: dict[str, PhraseCount] = {}
@@ -189,13 +195,18 @@ def is_candidate(period: Period, phrase: str) -> bool:
 
 def decide(phrase: str, approved: bool, actor: User | None) -> SearchPhraseDecision:
     """Record (or change) the decision on publishing ``phrase``, audited."""
-    decision = db.session.scalar(
-        select(SearchPhraseDecision).where(SearchPhraseDecision.phrase == phrase)
-    )
+    find = select(SearchPhraseDecision).where(SearchPhraseDecision.phrase == phrase)
+    decision = db.session.scalar(find)
     before = None if decision is None else decision.approved
     if decision is None:
-        decision = SearchPhraseDecision(phrase=phrase, approved=approved)
-        db.session.add(decision)
+        try:
+            with db.session.begin_nested():
+                decision = SearchPhraseDecision(phrase=phrase, approved=approved)
+                db.session.add(decision)
+        except IntegrityError:
+            # Another officer decided on the same words at the same moment: change theirs.
+            decision = db.session.scalar(find)
+            before = decision.approved
     decision.approved = approved
     decision.decided_by_id = actor.id if actor is not None else None
     decision.decided_at = datetime.now(UTC)
@@ -217,11 +228,7 @@ def typed_searches(period: Period, limit: int = 20) -> list[dict]:
     none_found = func.sum(case((SearchEvent.result_count == 0, 1), else_=0))
     rows = db.session.execute(
         select(SearchEvent.query, count, none_found)
-        .where(
-            SearchEvent.searched_at >= period.start,
-            SearchEvent.searched_at < period.end,
-            SearchEvent.query != "",
-        )
+        .where(*_with_words_in(period))
         .group_by(SearchEvent.query)
         .order_by(count.desc(), SearchEvent.query)
         .limit(limit)
