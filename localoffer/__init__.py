@@ -101,9 +101,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     from localoffer.search import engine as search_engine
 
     search_engine.init_app(app)
-    from localoffer.guides import index as guide_index
-
-    guide_index.init_app(app)
 
     from localoffer.seeding.cli import seed_command
 

@@ -73,6 +73,16 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "POSTCODES_IO_URL": env.get("POSTCODES_IO_URL", "https://api.postcodes.io"),
         "POSTCODE_LOOKUP_TIMEOUT": float(env.get("POSTCODE_LOOKUP_TIMEOUT", "2")),
         "SEARCH_CHECK_ON_START": _flag(env.get("SEARCH_CHECK_ON_START"), True),
+        # The search backend (only "whoosh" so far) and the guides' index folder (beside the
+        # services' one unless set).
+        "SEARCH_BACKEND": env.get("SEARCH_BACKEND", "whoosh"),
+        "GUIDE_INDEX_DIR": env.get("GUIDE_INDEX_DIR") or None,
+        # How often a request looks for outbox rows this process's indexes have not applied
+        # (a search always looks first), how long rows are kept, and how long /healthz reuses
+        # its fingerprint comparison.
+        "SEARCH_CATCH_UP_SECONDS": float(env.get("SEARCH_CATCH_UP_SECONDS") or 30),
+        "SEARCH_OUTBOX_KEEP_DAYS": float(env.get("SEARCH_OUTBOX_KEEP_DAYS") or 7),
+        "SEARCH_HEALTH_CACHE_SECONDS": float(env.get("SEARCH_HEALTH_CACHE_SECONDS") or 60),
         "SERVICES_PER_PAGE": 20,
         "SHORTLIST_LIMIT": 50,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,

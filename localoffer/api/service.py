@@ -147,18 +147,11 @@ def matching_service_ids(filters: ApiFilters) -> list[int]:
 
 def _ranked_by_search(text: str) -> list[int]:
     """Listed service ids matching ``text`` through the search engine, best first."""
-    from localoffer.search.backend import SearchRequest, SearchUnavailable
+    from localoffer.search.backend import SearchRequest
     from localoffer.search.engine import engine
 
-    search = engine()
-    search.refresh_thesaurus()
     request = SearchRequest(text=text, sort="relevance", page=1, per_page=TEXT_SEARCH_LIMIT)
-    try:
-        response = search.backend.search(request)
-    except SearchUnavailable:
-        search.rebuild()
-        response = search.backend.search(request)
-    return list(response.ids)
+    return list(engine().search(request).ids)
 
 
 def _page_of(ids: list[int], page: int, per_page: int) -> list[int]:

@@ -367,11 +367,9 @@ def browse_services(
     """One page of listed services matching ``filters`` through the search engine, with
     every facet's counts. Each hit is re-read from the database, so a stale index entry can
     drop out but never shows a service families must not see."""
-    from localoffer.search.backend import SearchRequest, SearchUnavailable
+    from localoffer.search.backend import SearchRequest
     from localoffer.search.engine import engine
 
-    search = engine()
-    search.refresh_thesaurus()
     vocabularies = load_vocabularies()
     chosen = choose_sort(sort, filters, place)
     request = SearchRequest(
@@ -388,12 +386,7 @@ def browse_services(
             "cost": tuple(COST_VALUES),
         },
     )
-    try:
-        response = search.backend.search(request)
-    except SearchUnavailable:
-        # A missing or damaged index is derived data: rebuild it from the database and retry.
-        search.rebuild()
-        response = search.backend.search(request)
+    response = engine().search(request)
     services = listed_page_services(response.ids)
     facts = indexed_summary_facts(services, response.summaries)
     facets = {

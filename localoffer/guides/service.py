@@ -10,7 +10,6 @@ from sqlalchemy.orm import selectinload
 
 from localoffer.directory.service import listing_options, publicly_listed
 from localoffer.extensions import db
-from localoffer.guides.index import public_conditions
 from localoffer.models import (
     GuideAudience,
     GuidePage,
@@ -20,14 +19,24 @@ from localoffer.models import (
     TaxonomyTerm,
     service_taxonomy_term,
 )
+from localoffer.search.backend import SearchRequest, SearchResponse
+from localoffer.search.collections.guides import published_guide_conditions
+from localoffer.search.engine import engine
 
 SUGGESTED_SERVICES = 5
+
+
+def search_guides(text: str, per_page: int = 10) -> SearchResponse:
+    """Published guides matching ``text``, most relevant first, with the thesaurus applied."""
+    return engine().search(
+        SearchRequest(text=text, per_page=per_page, facet_values={}), collection="guides"
+    )
 
 
 def _public_guides():
     return (
         select(GuidePage)
-        .where(*public_conditions())
+        .where(*published_guide_conditions())
         .options(selectinload(GuidePage.published_version), selectinload(GuidePage.section))
     )
 

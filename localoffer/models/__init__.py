@@ -50,6 +50,7 @@ from localoffer.models.search import (
     SearchEvent,
     SearchPhraseDecision,
 )
+from localoffer.models.search_outbox import SearchChange
 from localoffer.models.versions import ContentVersion
 from localoffer.models.yousaid import AnnualReport, SourceType, WeDid, WeDidStatus, YouSaid
 
@@ -90,6 +91,7 @@ __all__ = [
     "Role",
     "Schedule",
     "SearchEvent",
+    "SearchChange",
     "SearchPhraseDecision",
     "SendAnswer",
     "SendQuestion",

@@ -39,11 +39,33 @@ def database_state() -> dict:
 
 
 def search_state(database: dict) -> dict:
-    """Whether the index opens, how many documents it holds and whether that is every listed
-    service."""
-    backend = current_app.extensions["search"].backend
-    if not backend.is_healthy():
-        return {"healthy": False, "documents": 0}
-    documents = backend.doc_count()
-    listed = database.get("counts", {}).get("services_listed")
-    return {"healthy": True, "documents": documents, "in_step": documents == listed}
+    """Whether each index opens and holds exactly what the database says: documents compared by
+    fingerprint (reused for ``SEARCH_HEALTH_CACHE_SECONDS``), and changes still to apply. The
+    top-level figures are the services' index; ``guides`` has the same for guides."""
+    if not database.get("reachable"):
+        return {"healthy": False, "documents": 0, "in_step": False}
+    search = current_app.extensions["search"]
+    try:
+        reports = search.status_cached(current_app.config["SEARCH_HEALTH_CACHE_SECONDS"])
+    except SQLAlchemyError:
+        logger.exception("Health check could not compare the search index with the database")
+        db.session.rollback()
+        return {"healthy": False, "documents": 0, "in_step": False}
+    services, *others = reports.values()
+    state = _index_state(services)
+    for report in others:
+        state[report.collection] = _index_state(report)
+    state["healthy"] = all(report.healthy for report in reports.values())
+    return state
+
+
+def _index_state(report) -> dict:
+    return {
+        "healthy": report.healthy,
+        "documents": report.documents,
+        "in_step": report.in_step,
+        "stale": report.stale,
+        "missing": report.missing,
+        "extra": report.extra,
+        "pending_changes": report.pending,
+    }

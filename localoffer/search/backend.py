@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from localoffer.search.documents import ServiceDocument
-from localoffer.search.thesaurus import ThesaurusEntry
+from localoffer.search.thesaurus import Thesaurus, ThesaurusEntry
 
 MAX_AGE = 25
 SORTS = ("relevance", "name", "distance")
@@ -56,13 +56,37 @@ class SearchResponse:
 
 
 class SearchBackend(Protocol):
-    """What the app calls; a backend keeps its own index in step through these methods."""
+    """What an index needs of a backend. It stores documents with their fingerprints and, with
+    them, the index's progress through the outbox (written only once the documents are)."""
 
-    def rebuild(self, documents: Iterable[ServiceDocument]) -> int: ...
+    thesaurus: Thesaurus
+
+    def rebuild(self, documents: Iterable[ServiceDocument], progress: dict | None = None) -> int:
+        """Replace every document; returns how many were written."""
+        ...
+
+    def apply(
+        self,
+        upserts: Iterable[ServiceDocument],
+        deletes: Iterable[int],
+        progress: dict | None,
+        wait: float | None = None,
+    ) -> None:
+        """Write and delete documents, then store ``progress``, under one hold of the write
+        lock (waiting at most ``wait`` seconds for it: ``SearchWriteTimeout``)."""
+        ...
 
     def upsert(self, documents: Iterable[ServiceDocument]) -> None: ...
 
     def delete(self, ids: Iterable[int]) -> None: ...
+
+    def read_progress(self) -> dict:
+        """The progress last stored with the documents (empty when none)."""
+        ...
+
+    def fingerprints(self) -> dict[int, str]:
+        """Every document's id and fingerprint."""
+        ...
 
     def doc_count(self) -> int: ...
 

@@ -27,3 +27,6 @@ class ServiceDocument:
     # What the service's results item shows (ages, towns, cost, types of help) as text the app
     # wrote and reads back: the index keeps it so a results page needs no query for it.
     summary: str = ""
+    # A hash of the rows the document was built from (``localoffer/search/fingerprint.py``):
+    # compared with the rows as they are now, it tells a document that fell behind.
+    fingerprint: str = ""

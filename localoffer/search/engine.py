@@ -1,26 +1,33 @@
-"""The search engine as the app holds it: one backend per process, its thesaurus from the
-glossary, a start-up check, and ``flask search reindex``."""
+"""The search engine as the app holds it: an index per collection, the thesaurus from the
+glossary, searching with a rebuild when an index is missing, and keeping every index in step
+(after each commit, before each search, every ``SEARCH_CATCH_UP_SECONDS``, at start-up)."""
 
 from __future__ import annotations
 
 import logging
+import time
 
-import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, event, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from localoffer.content_versions import read_versions, version_of
-from localoffer.directory.service import publicly_listed
 from localoffer.extensions import db
-from localoffer.models import GlossaryTerm, Service
-from localoffer.search import sync
-from localoffer.search.backend import SearchBackend
-from localoffer.search.builder import listed_documents
+from localoffer.models import GlossaryTerm
+from localoffer.search import outbox
+from localoffer.search.backend import (
+    SearchBackend,
+    SearchRequest,
+    SearchResponse,
+    SearchUnavailable,
+    SearchWriteTimeout,
+)
+from localoffer.search.backends import make_backend
+from localoffer.search.cli import search_cli
+from localoffer.search.collections import COLLECTIONS
+from localoffer.search.index import IndexReport, Repair, SearchIndex
 from localoffer.search.thesaurus import Thesaurus, ThesaurusEntry
-from localoffer.search.whoosh_backend import WhooshBackend
 
 logger = logging.getLogger(__name__)
 
@@ -46,13 +53,44 @@ def _thesaurus(connection: Connection) -> Thesaurus:
 
 
 class SearchEngine:
-    """Holds the backend and keeps its thesaurus in step with the glossary table."""
+    """Every collection's index, and the thesaurus they share."""
 
-    def __init__(self, backend: SearchBackend) -> None:
-        self.backend = backend
+    def __init__(self, indexes: dict[str, SearchIndex]) -> None:
+        self.indexes = indexes
+        self.thesaurus = Thesaurus(())
         # The label of the glossary the thesaurus was built from: the database and its
         # ``glossary`` version, or (without the counter) the rows' count and latest change.
         self._glossary_version: tuple | None = None
+        self._caught_up_at = 0.0
+        self._report: tuple[float, dict[str, IndexReport]] | None = None
+
+    @property
+    def backend(self) -> SearchBackend:
+        """The services' backend (what most callers and tests look at)."""
+        return self.indexes["services"].backend
+
+    def index(self, collection: str = "services") -> SearchIndex:
+        return self.indexes[collection]
+
+    def selected(self, collection: str | None) -> list[SearchIndex]:
+        """One index by name, or all of them for ``None``."""
+        return list(self.indexes.values()) if collection is None else [self.indexes[collection]]
+
+    # Searching.
+
+    def search(self, request: SearchRequest, collection: str = "services") -> SearchResponse:
+        """Search one collection: the thesaurus refreshed from the glossary, pending changes
+        applied (without waiting for a busy index), and a missing or unreadable index rebuilt
+        from the database before trying once more."""
+        index = self.indexes[collection]
+        index.backend.thesaurus = self.refresh_thesaurus()
+        index.try_catch_up(wait=0)
+        try:
+            return index.backend.search(request)
+        except SearchUnavailable:
+            logger.warning("Search index %s is missing or unreadable; rebuilding it", collection)
+            index.rebuild()
+            return index.backend.search(request)
 
     def refresh_thesaurus(self) -> Thesaurus:
         """Reload the thesaurus when the glossary has changed since it was last read.
@@ -65,7 +103,7 @@ class SearchEngine:
             self._refresh_by_rows()
         elif (db.engine.url, version) != self._glossary_version:
             self._refresh_at(version)
-        return self.backend.thesaurus
+        return self.thesaurus
 
     def _refresh_at(self, version: int) -> None:
         # Only committed rows are labelled with a version, read on a connection of their own
@@ -74,46 +112,90 @@ class SearchEngine:
         with db.engine.connect() as connection:
             committed = read_versions(connection).get("glossary")
             if (db.engine.url, committed) != self._glossary_version:
-                self.backend.thesaurus = _thesaurus(connection)
+                self.thesaurus = _thesaurus(connection)
                 self._glossary_version = (db.engine.url, committed)
         if committed != version:
             # This transaction sees another glossary: use it, and read again next time (the
             # label first, so no other thread takes this thesaurus for the committed one).
             self._glossary_version = None
-            self.backend.thesaurus = _thesaurus(db.session.connection())
+            self.thesaurus = _thesaurus(db.session.connection())
 
     def _refresh_by_rows(self) -> None:
         connection = db.session.connection()
         version = ("rows", *connection.execute(_GLOSSARY_ROWS_VERSION).one())
         if version != self._glossary_version:
-            self.backend.thesaurus = _thesaurus(connection)
+            self.thesaurus = _thesaurus(connection)
             self._glossary_version = version
 
-    def rebuild(self) -> int:
-        """Rebuild the whole index from the database."""
-        with Session(db.engine) as session:
-            return self.backend.rebuild(listed_documents(session))
+    # Keeping in step.
+
+    def catch_up(self, wait: float | None = 0) -> int:
+        """Apply every index's pending outbox rows; a busy or failing index keeps its rows."""
+        self._caught_up_at = time.monotonic()
+        return sum(index.try_catch_up(wait) for index in self.indexes.values())
+
+    def catch_up_if_due(self, every: float) -> None:
+        """``catch_up`` when ``every`` seconds have passed since the last time."""
+        if time.monotonic() - self._caught_up_at >= every:
+            self.catch_up(wait=0)
+
+    def rebuild(self, collection: str | None = None) -> int:
+        """Rebuild one index (or all) from the database; returns the documents written."""
+        return sum(index.rebuild() for index in self.selected(collection))
+
+    def status(self, collection: str | None = None) -> dict[str, IndexReport]:
+        """Each index compared with the database, document by document."""
+        return {index.name: index.check() for index in self.selected(collection)}
+
+    def status_cached(self, seconds: float) -> dict[str, IndexReport]:
+        """``status()`` reused for ``seconds`` (``/healthz`` is asked often)."""
+        now = time.monotonic()
+        if self._report is None or now - self._report[0] >= seconds:
+            self._report = (now, self.status())
+        return self._report[1]
+
+    def repair(self, collection: str | None = None, wait: float | None = None) -> list[Repair]:
+        """Bring one index (or all) exactly in step with the database."""
+        self._report = None
+        return [index.repair(wait) for index in self.selected(collection)]
 
     def is_in_step(self) -> bool:
-        """True when the index opens and holds exactly the listed services."""
-        if not self.backend.is_healthy():
-            return False
-        listed = set(db.session.scalars(select(Service.id).where(*publicly_listed())))
-        return self.backend.ids() == listed
+        """True when every index holds exactly what the database says, fingerprint for
+        fingerprint, with nothing pending."""
+        return all(report.in_step for report in self.status().values())
 
 
 def engine() -> SearchEngine:
     return current_app.extensions["search"]
 
 
+def _after_commit(session: Session) -> None:
+    """Apply the committed transaction's outbox rows now, without waiting for a busy index."""
+    if not outbox.wrote_changes(session):
+        return
+    try:
+        app = current_app._get_current_object()
+    except RuntimeError:
+        return  # no app here (a script): the rows wait for the next catch-up
+    search = app.extensions.get("search")
+    if search is not None:
+        search.catch_up(wait=0)
+
+
 def _check_at_start_up(app: Flask) -> None:
-    """Rebuild a missing, corrupt or out-of-step index rather than serve it broken."""
+    """Repair a missing, corrupt or out-of-step index rather than serve it, and drop outbox rows
+    older than ``SEARCH_OUTBOX_KEEP_DAYS``. A busy index (another process holds its write lock
+    longer than the bounded wait) keeps its rows for the next catch-up."""
     with app.app_context():
         try:
             search = app.extensions["search"]
-            if not search.is_in_step():
-                count = search.rebuild()
-                logger.warning("Search index was missing or out of step; rebuilt %d", count)
+            for index in search.indexes.values():
+                try:
+                    _log_repair(index.repair())
+                except SearchWriteTimeout:
+                    logger.warning("Search index %s is busy; it catches up later", index.name)
+            with db.engine.begin() as connection:
+                outbox.prune(connection, app.config["SEARCH_OUTBOX_KEEP_DAYS"])
         except SQLAlchemyError:
             # No tables yet (before `db upgrade`): nothing to index.
             db.session.rollback()
@@ -121,27 +203,34 @@ def _check_at_start_up(app: Flask) -> None:
             db.session.remove()
 
 
-search_cli = AppGroup("search", help="The search index.")
-
-
-@search_cli.command("reindex")
-def reindex_command() -> None:
-    """Rebuild the search index from the database."""
-    count = engine().rebuild()
-    click.echo(f"Indexed {count} listed services.")
-
-
-@search_cli.command("status")
-def status_command() -> None:
-    """Say whether the index holds exactly the listed services."""
-    search = engine()
-    click.echo(f"Documents in the index: {search.backend.doc_count()}")
-    click.echo("In step with the database." if search.is_in_step() else "Out of step: reindex.")
+def _log_repair(repair: Repair) -> None:
+    if repair.applied or repair.rebuilt or repair.removed:
+        logger.warning(
+            "Search index %s was out of step: applied %d changes, rebuilt %d documents, removed %d",
+            repair.collection,
+            repair.applied,
+            repair.rebuilt,
+            repair.removed,
+        )
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["search"] = SearchEngine(WhooshBackend(app.config["SEARCH_INDEX_DIR"]))
-    sync.init_app(app)
+    app.extensions["search"] = SearchEngine(
+        {
+            collection.name: SearchIndex(collection, make_backend(app, collection.name))
+            for collection in COLLECTIONS
+        }
+    )
+    outbox.listen()
+    if not event.contains(Session, "after_commit", _after_commit):
+        event.listen(Session, "after_commit", _after_commit)
+
+    every = app.config["SEARCH_CATCH_UP_SECONDS"]
+
+    @app.before_request
+    def _catch_up_now_and_then() -> None:
+        app.extensions["search"].catch_up_if_due(every)
+
     app.cli.add_command(search_cli)
     if app.config.get("SEARCH_CHECK_ON_START", True):
         _check_at_start_up(app)

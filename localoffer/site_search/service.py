@@ -10,8 +10,7 @@ from localoffer.directory.service import (
     SearchOutcome,
     browse_services,
 )
-from localoffer.guides.index import guide_index
-from localoffer.guides.service import public_guides_by_id
+from localoffer.guides.service import public_guides_by_id, search_guides
 from localoffer.models import GuidePage
 from localoffer.search.engine import engine as search_engine
 from localoffer.search.query import ParsedQuery, clean_text, parse_query
@@ -75,7 +74,7 @@ def combined_search(text: str) -> CombinedResults:
         return CombinedResults(query=query)
     services, outcome = browse_services(DirectoryFilters(q=query), 1, SERVICES_SHOWN)
     parsed = parse_query(query, search_engine().refresh_thesaurus())
-    response = guide_index().search(query, per_page=GUIDES_SHOWN * 2)
+    response = search_guides(query, per_page=GUIDES_SHOWN * 2)
     hits = [
         GuideHit(
             guide,

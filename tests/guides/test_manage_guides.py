@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from localoffer.extensions import db
-from localoffer.guides.index import guide_index
 from localoffer.models import AuditEvent, GuidePage, GuideStatus, Role
+from localoffer.search.engine import engine
 from tests import factories
 from tests.accounts import csrf_token, signed_in
 from tests.pages import check_page, parse
@@ -66,7 +66,9 @@ def test_a_new_guide_is_a_draft_families_cannot_see(officer_client):
     assert guide.review_due_on == date(2027, 3, 1)
     assert officer_client.get("/guides/asking-for-help").status_code == 404
     assert (
-        guide.id not in guide_index().backend.ids() if guide_index().backend.is_healthy() else True
+        guide.id not in engine().index("guides").backend.ids()
+        if engine().index("guides").backend.is_healthy()
+        else True
     )
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.subject_id == guide.id))
     assert "guide.created" in [e.action for e in events]
@@ -90,7 +92,7 @@ def test_publish_edit_and_publish_again(officer_client):
     guide = _guide()
     _post(officer_client, f"/manage/guides/{guide.id}/publish")
     assert "Talk to the SENCO" in officer_client.get("/guides/asking-for-help").get_data(True)
-    assert guide_index().backend.ids() == {guide.id}
+    assert engine().index("guides").backend.ids() == {guide.id}
 
     data = _form(officer_client, body="## First\n\nTalk to the teacher.\n", based_on="1")
     assert officer_client.post(f"/manage/guides/{guide.id}", data=data).status_code == 302
@@ -150,11 +152,11 @@ def test_unpublish_hides_the_guide_and_drops_it_from_search(officer_client):
     officer_client.post("/manage/guides/new", data=_form(officer_client))
     guide = _guide()
     _post(officer_client, f"/manage/guides/{guide.id}/publish")
-    assert guide.id in guide_index().backend.ids()
+    assert guide.id in engine().index("guides").backend.ids()
     _post(officer_client, f"/manage/guides/{guide.id}/unpublish")
     assert _guide().status is GuideStatus.UNPUBLISHED
     assert officer_client.get("/guides/asking-for-help").status_code == 404
-    assert guide.id not in guide_index().backend.ids()
+    assert guide.id not in engine().index("guides").backend.ids()
     assert "asking-for-help" not in officer_client.get("/search?q=asking").get_data(True)
 
 

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from localoffer.extensions import db
-from localoffer.guides.index import _check_at_start_up, guide_index
+from localoffer.guides.service import search_guides
 from localoffer.models import GuidePage, GuideStatus
-from localoffer.search.engine import engine
+from localoffer.search.engine import _check_at_start_up, engine
 from localoffer.search.query import parse_query
 from localoffer.site_search.service import title_matches
 from tests import factories
@@ -98,38 +98,45 @@ def test_title_matching_follows_the_index_and_the_thesaurus(app):
     assert title_matches(parse_query("EHCP", thesaurus), "Education, health and care (EHC) plans")
 
 
+def _guides():
+    return engine().index("guides")
+
+
 def test_the_guide_index_follows_commits_and_only_commits(empty_app):
-    assert guide_index().rebuild() == 0
+    assert _guides().rebuild() == 0
     guide = factories.guide(title="Guide to quokka care")
     db.session.flush()
-    assert guide.id not in guide_index().backend.ids()
+    assert guide.id not in _guides().backend.ids()
     db.session.commit()
-    assert guide_index().search("quokka").ids == [guide.id]
+    assert guide.id in _guides().backend.ids()
+    assert search_guides("quokka").ids == [guide.id]
     guide.status = GuideStatus.UNPUBLISHED
     db.session.flush()
     db.session.rollback()
-    assert guide.id in guide_index().backend.ids()
+    assert guide.id in _guides().backend.ids()
     guide = db.session.get(GuidePage, guide.id)
     guide.status = GuideStatus.UNPUBLISHED
     db.session.commit()
-    assert guide.id not in guide_index().backend.ids()
+    assert guide.id not in _guides().backend.ids()
 
 
 def test_a_missing_guide_index_is_rebuilt_at_start_up_and_by_command(fresh_seeded_app):
-    index = guide_index()
+    index = _guides()
     published = set(
         db.session.scalars(select(GuidePage.id).where(GuidePage.status == GuideStatus.PUBLISHED))
     )
     assert index.backend.ids() == published
     index.backend.close()
     shutil.rmtree(index.backend.index_dir)
-    assert not index.is_in_step()
+    assert not index.check().in_step
     _check_at_start_up(fresh_seeded_app)
-    assert index.is_in_step()
+    assert index.check().in_step
     shutil.rmtree(index.backend.index_dir)
-    result = fresh_seeded_app.test_cli_runner().invoke(args=["search", "reindex-guides"])
-    assert result.exit_code == 0 and f"Indexed {len(published)} published guides" in result.output
-    assert index.is_in_step()
+    result = fresh_seeded_app.test_cli_runner().invoke(
+        args=["search", "reindex", "--collection", "guides"]
+    )
+    assert result.exit_code == 0 and f"guides: indexed {len(published)} documents" in result.output
+    assert index.check().in_step
 
 
 def test_searches_on_the_combined_page_are_logged(app, client):
