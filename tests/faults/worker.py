@@ -1,6 +1,6 @@
 """A worker process for the fault tests, killed with SIGKILL by the test in the middle of a write.
 
-``python -m tests.faults.worker MODE DATABASE_URL INDEX_DIR MARKER [USER_ID]``
+``python -m tests.faults.worker MODE DATABASE_URL INDEX_DIR MARKER [ARGUMENTS...]``
 
 The app is the real one over the given database and index. Before the step the test wants to
 interrupt, the worker writes its pid to ``MARKER`` and sleeps; the test kills it there.
@@ -12,6 +12,10 @@ interrupt, the worker writes its pid to ``MARKER`` and sleeps; the test kills it
   (test client, real CSRF token), submit a complete service review; with ``review-draft`` a
   draft is saved first. The submission is stopped after its rows are flushed and before the
   database commit.
+- ``catch-up``: rename the service ``SERVICE_ID`` to ``NAME`` through the ORM and commit. The
+  commit stands; the index update that follows is stopped before it writes anything: in
+  ``SearchEngine.catch_up`` (called by the after-commit hook), or on code without it in
+  ``localoffer.search.sync.apply_changes``.
 """
 
 from __future__ import annotations
@@ -82,6 +86,23 @@ def interrupt_index_update(marker: str) -> None:
     db.session.commit()  # the after-commit hook writes the index, and stops
 
 
+def interrupt_catch_up(marker: str, service_id: int, name: str) -> None:
+    from localoffer.search import sync
+    from localoffer.search.engine import SearchEngine
+
+    def stop(*args, **kwargs):
+        pause_here(marker)
+
+    # Patched after the app has started, so its own start-up check is not stopped.
+    if hasattr(SearchEngine, "catch_up"):
+        SearchEngine.catch_up = stop
+    else:
+        sync.apply_changes = stop
+    service = db.session.get(Service, service_id)
+    service.name = name
+    db.session.commit()  # the after-commit hook starts the index update, and stops
+
+
 def interrupt_review(marker: str, user_id: int, draft_first: bool) -> None:
     from tests.accounts import signed_in
     from tests.reviews.conftest import hidden_fields
@@ -116,6 +137,8 @@ def main() -> None:
     with app.app_context():
         if mode == "index":
             interrupt_index_update(marker)
+        elif mode == "catch-up":
+            interrupt_catch_up(marker, int(rest[0]), rest[1])
         elif mode in {"review-new", "review-draft"}:
             interrupt_review(marker, int(rest[0]), draft_first=mode == "review-draft")
         else:
