@@ -98,7 +98,6 @@ def area(tmp_path_factory) -> Iterator[Area]:
             ).first()
             guide_id, guide_slug = guide.id, guide.slug
             app.extensions["search"].rebuild()
-            app.extensions["guide_index"].rebuild()
             close_backends(app)
             db.session.remove()
             db.engine.dispose()
@@ -143,10 +142,8 @@ def copy(area, tmp_path) -> Iterator[Copy]:
 
 
 def close_backends(app) -> None:
-    for extension in app.extensions.values():
-        backend = getattr(extension, "backend", None)
-        if backend is not None and hasattr(backend, "close"):
-            backend.close()
+    for index in app.extensions["search"].indexes.values():
+        index.backend.close()
 
 
 @pytest.fixture
