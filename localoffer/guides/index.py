@@ -26,7 +26,7 @@ from localoffer.search.builder import plain_text
 from localoffer.search.documents import ServiceDocument
 from localoffer.search.engine import engine as search_engine
 from localoffer.search.engine import search_cli
-from localoffer.search.whoosh_backend import WhooshBackend
+from localoffer.search.whoosh import WhooshBackend
 
 logger = logging.getLogger(__name__)
 

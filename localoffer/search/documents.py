@@ -27,3 +27,7 @@ class ServiceDocument:
     # What the service's results item shows (ages, towns, cost, types of help) as text the app
     # wrote and reads back: the index keeps it so a results page needs no query for it.
     summary: str = ""
+    # A hash of what the document was built from, computed by the caller: the index keeps it
+    # (never searched, never scored) so that a changed service can be told from an unchanged
+    # one without building its document again (WhooshBackend.fingerprints).
+    fingerprint: str = ""

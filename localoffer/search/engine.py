@@ -20,7 +20,7 @@ from localoffer.search import sync
 from localoffer.search.backend import SearchBackend
 from localoffer.search.builder import listed_documents
 from localoffer.search.thesaurus import Thesaurus, ThesaurusEntry
-from localoffer.search.whoosh_backend import WhooshBackend
+from localoffer.search.whoosh import WhooshBackend
 
 logger = logging.getLogger(__name__)
 
