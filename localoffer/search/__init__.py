@@ -1,6 +1,6 @@
 """Full-text search over the directory: documents, the backend interface, thesaurus, geocoding.
 
-The Whoosh backend lives in ``localoffer.search.whoosh_backend``; import it where it is chosen
+The Whoosh backend lives in ``localoffer.search.whoosh`` (a package); import it where it is chosen
 so that other backends (PostgreSQL full-text) can stand behind the same interface.
 """
 

@@ -14,7 +14,7 @@ from localoffer.guides.service import public_guides_by_id, search_guides
 from localoffer.models import GuidePage
 from localoffer.search.engine import engine as search_engine
 from localoffer.search.query import ParsedQuery, clean_text, parse_query
-from localoffer.search.whoosh_backend import ANALYZER
+from localoffer.search.whoosh import ANALYZER
 
 SERVICES_SHOWN = 5
 GUIDES_SHOWN = 5

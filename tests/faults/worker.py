@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from localoffer import create_app
 from localoffer.extensions import db
 from localoffer.models import Review, ReviewStatus, Service, ServiceStatus, User
-from localoffer.search.whoosh_backend import WhooshBackend
+from localoffer.search.whoosh import WhooshBackend
 
 SLEEP_SECONDS = 120
 SERVICE_FORM = "/reviews/new?template=service-mystery-shop&service={service}"

@@ -8,7 +8,7 @@ import pytest
 
 from localoffer.search.documents import ServiceDocument
 from localoffer.search.thesaurus import Thesaurus, ThesaurusEntry
-from localoffer.search.whoosh_backend import WhooshBackend
+from localoffer.search.whoosh import WhooshBackend
 from tests.search.postcodes_stub import PostcodesStub
 
 PORTSMOUTH = (50.80, -1.09)

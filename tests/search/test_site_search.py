@@ -323,7 +323,7 @@ def test_an_index_from_before_the_stored_summaries_is_rebuilt_at_start_up(fresh_
 
     from localoffer import create_app
     from localoffer.search.backend import SearchRequest
-    from localoffer.search.whoosh_backend import build_schema
+    from localoffer.search.whoosh import build_schema
 
     index_dir = fresh_seeded_app.config["SEARCH_INDEX_DIR"]
     search_index().close()

@@ -11,7 +11,7 @@ from localoffer.search.snippets import (
     spelling_words,
     stem_of,
 )
-from localoffer.search.whoosh_backend import WhooshBackend
+from localoffer.search.whoosh import WhooshBackend
 from tests.search.test_whoosh_search import make_doc, search
 
 

@@ -7,8 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from localoffer.search.backend import SearchRequest
+from localoffer.search.snippets import make_snippet
 from localoffer.search.thesaurus import Thesaurus, ThesaurusEntry, load_thesaurus
-from localoffer.search.whoosh_backend import WhooshBackend, make_snippet
+from localoffer.search.whoosh import WhooshBackend
 from tests.search.conftest import PORTSMOUTH, corpus, make_doc
 
 EVERY_NEED = (
@@ -363,13 +364,13 @@ def test_the_shipped_thesaurus_finds_services(tmp_path):
 
 
 def test_the_term_cache_keeps_to_its_bound_without_changing_results(searchable, monkeypatch):
-    from localoffer.search import whoosh_backend
+    from localoffer.search.whoosh import snapshot
 
     queries = ["autism", "dyslexia swimming", "salt", "ASD", "speech therapy"]
     expected = [search(searchable, q) for q in queries]
     cached = searchable._current().snapshot
     assert len(cached._leaves) > 1
-    monkeypatch.setattr(whoosh_backend, "CACHED_BYTES", 1)
+    monkeypatch.setattr(snapshot, "CACHED_BYTES", 1)
     # A word not searched for before is read, and everything else is let go.
     search(searchable, "bedwetting")
     assert len(cached._leaves) == 1
@@ -379,4 +380,4 @@ def test_the_term_cache_keeps_to_its_bound_without_changing_results(searchable, 
     ]
     # Over its bound, the cache keeps only the term it read last.
     assert len(cached._leaves) == 1
-    assert cached._cached_bytes == sum(map(whoosh_backend._leaf_bytes, cached._leaves.values()))
+    assert cached._cached_bytes == sum(map(snapshot.leaf_bytes, cached._leaves.values()))
