@@ -87,17 +87,13 @@ def interrupt_index_update(marker: str) -> None:
 
 
 def interrupt_catch_up(marker: str, service_id: int, name: str) -> None:
-    from localoffer.search import sync
     from localoffer.search.engine import SearchEngine
 
     def stop(*args, **kwargs):
         pause_here(marker)
 
     # Patched after the app has started, so its own start-up check is not stopped.
-    if hasattr(SearchEngine, "catch_up"):
-        SearchEngine.catch_up = stop
-    else:
-        sync.apply_changes = stop
+    SearchEngine.catch_up = stop
     service = db.session.get(Service, service_id)
     service.name = name
     db.session.commit()  # the after-commit hook starts the index update, and stops

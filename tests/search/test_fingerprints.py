@@ -49,7 +49,7 @@ CHANGES_A_SERVICE_SHOWS = [
     "UPDATE organization SET name = 'Another organisation'",
     "UPDATE eligibility SET minimum_age = 3",
     "UPDATE eligibility SET description = 'Older'",
-    "UPDATE cost_option SET is_free = false",
+    "UPDATE cost_option SET is_free = false, amount = 5",
     "UPDATE location SET city = 'Gosport'",
     "UPDATE location SET postcode = 'PO12 1AA'",
     "UPDATE location SET latitude = 50.8",
