@@ -45,11 +45,11 @@ from localoffer.directory.service import (  # noqa: E402
     browse_services,
     count_listed,
     filtered_ids,
-    publicly_listed,
     results_page_services,
 )
 from localoffer.directory.vocabulary import load_vocabularies  # noqa: E402
 from localoffer.extensions import db  # noqa: E402
+from localoffer.listings.visibility import publicly_listed  # noqa: E402
 from localoffer.models import Location, Service, ServiceAtLocation  # noqa: E402
 from localoffer.search.geo import bounding_box, haversine_miles  # noqa: E402
 

@@ -22,11 +22,11 @@ from sqlalchemy.orm import Session, selectinload
 from localoffer.extensions import db
 from localoffer.models import GuidePage, GuideStatus, GuideVersion, TaxonomyTerm
 from localoffer.search.backend import SearchRequest, SearchResponse, SearchUnavailable
-from localoffer.search.builder import plain_text
 from localoffer.search.documents import ServiceDocument
 from localoffer.search.engine import engine as search_engine
 from localoffer.search.engine import search_cli
 from localoffer.search.whoosh_backend import WhooshBackend
+from localoffer.text import plain_text
 
 logger = logging.getLogger(__name__)
 

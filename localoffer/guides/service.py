@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from localoffer.directory.service import listing_options, publicly_listed
 from localoffer.extensions import db
 from localoffer.guides.index import public_conditions
+from localoffer.listings.visibility import listing_options, publicly_listed
 from localoffer.models import (
     GuideAudience,
     GuidePage,

@@ -13,8 +13,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from localoffer.content_versions import read_versions, version_of
-from localoffer.directory.service import publicly_listed
 from localoffer.extensions import db
+from localoffer.listings.visibility import publicly_listed
 from localoffer.models import GlossaryTerm, Service
 from localoffer.search import sync
 from localoffer.search.backend import SearchBackend
