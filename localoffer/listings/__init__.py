@@ -3,5 +3,6 @@ families may see, how to load one for a results item, and how it is summed up in
 
 A domain layer: it imports only ``localoffer.models``, ``localoffer.extensions``,
 ``localoffer.text`` and third-party packages, never directory, search, guides, api, templating or
-any routes (the contracts are in ``.importlinter``), so search and directory can both use it.
+any routes (the contracts are ``[tool.importlinter]`` in ``pyproject.toml``), so search and
+directory can both use it.
 """
