@@ -58,13 +58,15 @@ test-browser: install-dev
 security: install-dev
 	$(BIN)/bandit -q -r localoffer -lll
 
+# Ruff, then the import contracts in pyproject.toml ([tool.importlinter]; docs/architecture.md).
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
 
 format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .import_linter_cache

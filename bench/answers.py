@@ -65,6 +65,7 @@ except ImportError:  # the API's search is optional in the answers
     ApiFilters = matching_service_ids = None  # type: ignore[assignment,misc]
 try:
     from localoffer.guides.index import guide_index
+
     from localoffer.models import GuidePage
 except ImportError:  # the guides' search is optional in the answers
     guide_index = GuidePage = None  # type: ignore[assignment,misc]

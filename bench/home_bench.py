@@ -42,10 +42,10 @@ from localoffer.directory.service import (  # noqa: E402
     age_band_counts,
     count_listed,
     listed_total,
-    publicly_listed,
     term_counts,
 )
 from localoffer.extensions import db  # noqa: E402
+from localoffer.listings.visibility import publicly_listed  # noqa: E402
 from localoffer.manage import lifecycle  # noqa: E402
 from localoffer.models import Role, Service, User  # noqa: E402
 

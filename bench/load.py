@@ -57,8 +57,8 @@ from bench.search_bench import (  # noqa: E402
 )
 from bench.synthetic import bench_app, populate  # noqa: E402
 from localoffer.auth.passwords import hash_password  # noqa: E402
-from localoffer.directory.service import publicly_listed  # noqa: E402
 from localoffer.extensions import db  # noqa: E402
+from localoffer.listings.visibility import publicly_listed  # noqa: E402
 from localoffer.models import (  # noqa: E402
     AuditEvent,
     Review,

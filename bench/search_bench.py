@@ -49,6 +49,7 @@ from localoffer.directory.service import (  # noqa: E402
 )
 from localoffer.directory.vocabulary import load_vocabularies  # noqa: E402
 from localoffer.extensions import db  # noqa: E402
+from localoffer.listings.visibility import publicly_listed  # noqa: E402
 from localoffer.models import Location, Service, ServiceAtLocation  # noqa: E402
 from localoffer.search.geo import bounding_box, haversine_miles  # noqa: E402
 

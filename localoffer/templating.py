@@ -7,7 +7,8 @@ from datetime import date, time
 from flask import Flask
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
-from localoffer.directory.display import cost_summary, format_money, summary_facts, summary_text
+from localoffer.listings.ages import format_ages
+from localoffer.listings.display import cost_summary, format_money, summary_facts, summary_text
 from localoffer.shortlist.store import shortlist_ids
 from localoffer.text import render_markdown
 
@@ -55,19 +56,6 @@ def format_days(codes: list[str]) -> str:
     if len(names) == 1:
         return names[0]
     return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def format_ages(minimum: int | None, maximum: int | None) -> str:
-    """Plain-English age range."""
-    if minimum is None and maximum is None:
-        return "All ages"
-    if minimum is None or minimum == 0:
-        return f"Up to {maximum} years" if maximum is not None else "All ages"
-    if maximum is None:
-        return f"{minimum} years and over"
-    if minimum == maximum:
-        return f"{minimum} years"
-    return f"{minimum} to {maximum} years"
 
 
 def init_app(app: Flask) -> None:

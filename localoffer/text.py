@@ -1,4 +1,4 @@
-"""Turning listing text (a small Markdown subset) into safe HTML.
+"""Turning listing text (a small Markdown subset) into safe HTML, or into plain text.
 
 All user or officer supplied markup passes through ``clean_html`` so the sanitiser can change
 in one place.
@@ -49,6 +49,14 @@ def render_markdown(source: str | None) -> Markup:
         .replace("<ol>", '<ol class="govuk-list govuk-list--number">')
     )
     return Markup(html)  # noqa: S704 - cleaned above
+
+
+def plain_text(source: str | None) -> str:
+    """Markdown to plain text with single spaces."""
+    if not source:
+        return ""
+    text = bleach.clean(markdown.markdown(source), tags=[], strip=True)
+    return re.sub(r"\s+", " ", text).strip()
 
 
 # Guides may also use headings (## and ###), tables and <details>/<summary> for questions and

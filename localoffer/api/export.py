@@ -11,8 +11,8 @@ from sqlalchemy.orm import selectinload
 
 from localoffer.api import serializers
 from localoffer.api.service import full_service_options, service_metadata
-from localoffer.directory.service import publicly_listed
 from localoffer.extensions import db
+from localoffer.listings.visibility import publicly_listed
 from localoffer.models import Service, Taxonomy, TaxonomyTerm
 
 SERVICES_FILE = "services.json"

@@ -15,8 +15,9 @@ from typing import Generic, TypeVar
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
-from localoffer.directory.service import DirectoryFilters, filtered_ids, publicly_listed
+from localoffer.directory.service import DirectoryFilters, filtered_ids
 from localoffer.extensions import db
+from localoffer.listings.visibility import publicly_listed
 from localoffer.models import (
     AuditEvent,
     Contact,
@@ -28,6 +29,8 @@ from localoffer.models import (
     TaxonomyTerm,
     service_taxonomy_term,
 )
+from localoffer.search.backend import SearchRequest
+from localoffer.search.engine import engine
 from localoffer.search.geo import haversine_miles
 
 METRES_PER_MILE = 1609.344
@@ -147,9 +150,6 @@ def matching_service_ids(filters: ApiFilters) -> list[int]:
 
 def _ranked_by_search(text: str) -> list[int]:
     """Listed service ids matching ``text`` through the search engine, best first."""
-    from localoffer.search.backend import SearchRequest
-    from localoffer.search.engine import engine
-
     request = SearchRequest(text=text, sort="relevance", page=1, per_page=TEXT_SEARCH_LIMIT)
     return list(engine().search(request).ids)
 

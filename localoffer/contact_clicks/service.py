@@ -17,8 +17,9 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from limits import parse
 
-from localoffer.directory.service import get_service, today
+from localoffer.directory.service import get_service
 from localoffer.extensions import db, limiter
+from localoffer.listings.visibility import today
 from localoffer.models import ContactClick, ContactKind, Service
 
 # The website is counted by its own address (a redirect); phone and email by a beacon.

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 
-from sqlalchemy import BindParameter, Select, and_, bindparam, exists, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Select, and_, bindparam, exists, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from localoffer.directory import count_cache
-from localoffer.directory.display import (
+from localoffer.directory.vocabulary import FILTER_TAXONOMIES, load_vocabularies
+from localoffer.extensions import db
+from localoffer.listings import visibility
+from localoffer.listings.display import (
     ResultService,
     SummaryFacts,
     cost_text,
     summary_from_json,
 )
-from localoffer.directory.vocabulary import FILTER_TAXONOMIES, load_vocabularies
-from localoffer.extensions import db
+from localoffer.listings.visibility import listing_options, publicly_listed
 from localoffer.models import (
     Contact,
     CostOption,
@@ -26,11 +27,12 @@ from localoffer.models import (
     Organization,
     Service,
     ServiceAtLocation,
-    ServiceStatus,
     Taxonomy,
     TaxonomyTerm,
     service_taxonomy_term,
 )
+from localoffer.search.backend import SearchRequest
+from localoffer.search.engine import engine
 
 COST_VALUES = {"free": "Free", "paid": "Has a charge"}
 MAX_AGE = 25
@@ -87,24 +89,6 @@ class DirectoryPage:
     page_out_of_range: bool = False
     # Each service's SummaryFacts by id, for the results list.
     facts: dict[int, SummaryFacts] = field(default_factory=dict)
-
-
-def today() -> date:
-    return date.today()
-
-
-def publicly_listed(on: date | BindParameter | None = None) -> list:
-    """Conditions for a service that families can find: published, running, inside its dates.
-
-    ``on`` is the day to check, today unless given; a bind parameter serves a statement built
-    once and run on many days."""
-    now = today() if on is None else on
-    return [
-        Service.published_at.is_not(None),
-        Service.status != ServiceStatus.CLOSED,
-        or_(Service.visible_from.is_(None), Service.visible_from <= now),
-        or_(Service.visible_to.is_(None), Service.visible_to >= now),
-    ]
 
 
 def _age_condition(minimum: int, maximum: int):
@@ -166,7 +150,7 @@ def term_counts(taxonomy_slug: str) -> dict[str, int]:
     """Listed services per term of one vocabulary (narrower terms counted in broader ones),
     kept between requests until a listing changes (``count_cache``). Do not change the result."""
     return count_cache.cached(
-        ("terms", taxonomy_slug), lambda: _count_terms(taxonomy_slug), today()
+        ("terms", taxonomy_slug), lambda: _count_terms(taxonomy_slug), visibility.today()
     )
 
 
@@ -185,18 +169,6 @@ def _count_terms(taxonomy_slug: str) -> dict[str, int]:
         for counted in (slug, *vocabulary.ancestors(slug)):
             services_by_term[counted].add(service_id)
     return {slug: len(ids) for slug, ids in services_by_term.items()}
-
-
-def listing_options():
-    """Loader options for everything a results item shows, in five queries: each one-to-one
-    step (organisation, a term's vocabulary, a location) is joined into its parent's query."""
-    return (
-        joinedload(Service.organization),
-        selectinload(Service.eligibilities),
-        selectinload(Service.cost_options),
-        selectinload(Service.taxonomy_terms).joinedload(TaxonomyTerm.taxonomy),
-        selectinload(Service.service_at_locations).joinedload(ServiceAtLocation.location),
-    )
 
 
 # The results page's statements, built once: every search runs them, and building a statement
@@ -248,7 +220,9 @@ def listed_page_services(ids: list[int]) -> list[ResultService]:
     the rest of the page's queries."""
     if not ids:
         return []
-    rows = db.session.connection().execute(_PAGE_SERVICES, {"ids": ids, "today": today()})
+    rows = db.session.connection().execute(
+        _PAGE_SERVICES, {"ids": ids, "today": visibility.today()}
+    )
     found = {row[0]: ResultService(*row) for row in rows}
     return [found[i] for i in ids if i in found]
 
@@ -367,9 +341,6 @@ def browse_services(
     """One page of listed services matching ``filters`` through the search engine, with
     every facet's counts. Each hit is re-read from the database, so a stale index entry can
     drop out but never shows a service families must not see."""
-    from localoffer.search.backend import SearchRequest
-    from localoffer.search.engine import engine
-
     vocabularies = load_vocabularies()
     chosen = choose_sort(sort, filters, place)
     request = SearchRequest(
@@ -449,7 +420,7 @@ def get_service(service_id: int) -> Service | None:
     )
     if service is None or service.published_at is None:
         return None
-    now = today()
+    now = visibility.today()
     if service.visible_from and service.visible_from > now:
         return None
     if service.visible_to and service.visible_to < now:
@@ -485,13 +456,13 @@ def count_listed() -> int:
 def listed_total() -> int:
     """``count_listed()`` kept between requests until a listing changes, for the home page,
     where the directory's version is read anyway for the other counts."""
-    return count_cache.cached(("listed",), count_listed, today())
+    return count_cache.cached(("listed",), count_listed, visibility.today())
 
 
 def age_band_counts() -> list[tuple[tuple[int, int], str, str, int]]:
     """The home page's age bands with how many listed services cover each, kept between
     requests until a listing changes. Do not change the result."""
-    return count_cache.cached(("age bands",), _count_age_bands, today())
+    return count_cache.cached(("age bands",), _count_age_bands, visibility.today())
 
 
 def _count_age_bands() -> list[tuple[tuple[int, int], str, str, int]]:

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from localoffer.directory.service import listing_options, publicly_listed
 from localoffer.extensions import db
+from localoffer.listings.visibility import listing_options, publicly_listed
 from localoffer.models import (
     GuideAudience,
     GuidePage,

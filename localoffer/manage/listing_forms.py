@@ -7,7 +7,7 @@ The service form's field names are the keys of ``listings.listing_values``, so a
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import date, time
 from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -335,6 +335,26 @@ class ServiceForm(BaseForm):
                 data = data.strip()
             values[field.name] = data
         return values
+
+
+def form_data(values: dict[str, Any]) -> dict[str, Any]:
+    """Listing values as WTForms wants them for display (dates as dates, ids as text)."""
+    data = dict(values)
+    data["organization_id"] = str(values.get("organization_id") or "")
+    for name in ("visible_from", "visible_to"):
+        data[name] = date.fromisoformat(values[name]) if values.get(name) else None
+    rows = [
+        {
+            "days": row["byday"].split(","),
+            "opens_at": row["opens_at"],
+            "closes_at": row["closes_at"],
+            "description": row.get("description", ""),
+        }
+        for row in values.get("schedules") or []
+    ]
+    # Two spare rows for new opening times (and at least three in all).
+    data["schedules"] = rows + [{}] * max(2, 3 - len(rows))
+    return data
 
 
 def service_form(organisations, locations, **kwargs) -> ServiceForm:

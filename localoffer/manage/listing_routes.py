@@ -14,8 +14,8 @@ from localoffer.auth.roles import STAFF, roles_required
 from localoffer.extensions import db
 from localoffer.manage import bp, lifecycle
 from localoffer.manage.forms import ConfirmForm
-from localoffer.manage.listing_forms import service_form
-from localoffer.manage.listings import describe, differences, field_label, listing_values
+from localoffer.manage.listing_forms import form_data, service_form
+from localoffer.manage.listings import describe, difference_rows, field_label, listing_values
 from localoffer.manage.service import (
     LISTING_STATES,
     find_listings,
@@ -40,26 +40,6 @@ def service_or_404(service_id: int) -> Service:
     return service
 
 
-def form_data(values: dict[str, Any]) -> dict[str, Any]:
-    """Listing values as WTForms wants them for display (dates as dates, ids as text)."""
-    data = dict(values)
-    data["organization_id"] = str(values.get("organization_id") or "")
-    for name in ("visible_from", "visible_to"):
-        data[name] = date.fromisoformat(values[name]) if values.get(name) else None
-    rows = [
-        {
-            "days": row["byday"].split(","),
-            "opens_at": row["opens_at"],
-            "closes_at": row["closes_at"],
-            "description": row.get("description", ""),
-        }
-        for row in values.get("schedules") or []
-    ]
-    # Two spare rows for new opening times (and at least three in all).
-    data["schedules"] = rows + [{}] * max(2, 3 - len(rows))
-    return data
-
-
 def build_service_form(values: dict[str, Any] | None = None, version: int | None = None):
     """The listing form: from the request on POST, else filled from ``values``."""
     if request.method == "POST":
@@ -68,14 +48,6 @@ def build_service_form(values: dict[str, Any] | None = None, version: int | None
     if version is not None:
         data["version"] = str(version)
     return service_form(organisation_choices(), location_choices(), data=data)
-
-
-def difference_rows(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, str]]:
-    """Rows for a field-by-field difference table."""
-    return [
-        {"field": field_label(name), "before": describe(name, old), "after": describe(name, new)}
-        for name, (old, new) in differences(before, after).items()
-    ]
 
 
 @bp.get("/services")

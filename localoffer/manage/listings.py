@@ -163,6 +163,14 @@ def differences(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list
     }
 
 
+def difference_rows(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, str]]:
+    """Rows for a field-by-field difference table."""
+    return [
+        {"field": field_label(name), "before": describe(name, old), "after": describe(name, new)}
+        for name, (old, new) in differences(before, after).items()
+    ]
+
+
 def _comparable(value: Any) -> Any:
     if value in (None, ""):
         return ""

@@ -11,7 +11,7 @@ from localoffer.extensions import db
 from localoffer.manage import bp, proposals
 from localoffer.manage.forms import ConfirmForm
 from localoffer.manage.listing_forms import ReasonForm
-from localoffer.manage.listing_routes import difference_rows
+from localoffer.manage.listings import difference_rows
 from localoffer.models import ChangeKind, ChangeRequest, ChangeStatus
 from localoffer.outbox import sender as outbox
 

@@ -12,9 +12,8 @@ from localoffer.auth.roles import roles_required
 from localoffer.extensions import db
 from localoffer.manage import lifecycle, proposals
 from localoffer.manage.forms import ConfirmForm
-from localoffer.manage.listing_forms import ProposalNoteForm, service_form
-from localoffer.manage.listing_routes import difference_rows, form_data
-from localoffer.manage.listings import differences, listing_values
+from localoffer.manage.listing_forms import ProposalNoteForm, form_data, service_form
+from localoffer.manage.listings import difference_rows, differences, listing_values
 from localoffer.manage.service import location_choices
 from localoffer.models import ChangeKind, Role, SendQuestion, Service, ServiceStatus
 from localoffer.provider import bp

@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 
-import bleach
-import markdown
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from localoffer.directory.display import summary_facts, summary_to_json
-from localoffer.directory.service import listing_options, publicly_listed
+from localoffer.listings.ages import format_ages
+from localoffer.listings.display import summary_facts, summary_to_json
+from localoffer.listings.visibility import listing_options, publicly_listed
 from localoffer.models import Service, TaxonomyTerm
 from localoffer.search.documents import ServiceDocument
-from localoffer.templating import format_ages
+from localoffer.text import plain_text
 
 BATCH = 500
-
-
-def plain_text(source: str | None) -> str:
-    """Markdown to plain text with single spaces."""
-    if not source:
-        return ""
-    text = bleach.clean(markdown.markdown(source), tags=[], strip=True)
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def _slugs_with_ancestors(terms: Iterable[TaxonomyTerm]) -> tuple[str, ...]:

@@ -26,8 +26,9 @@ from sqlalchemy.orm import Session
 from localoffer.models import SearchChange
 from localoffer.search.collections import COLLECTIONS
 
-# Rows written in this transaction, so a row flushed twice is noted once (cleared at the end).
+# Rows written in this transaction, so a row flushed twice is noted once, and whether any was.
 WRITTEN = "search_outbox_written"
+WROTE = "search_outbox_wrote"
 GAP_SECONDS = 15 * 60
 # Skipped ids followed one by one at most; a larger jump is left to the fingerprint check.
 MAX_GAPS = 1000
@@ -47,15 +48,20 @@ def record_changes(session: Session, flush_context) -> None:
                     rows.append({"collection": collection.name, "kind": kind, "key": key})
     if rows:
         session.connection().execute(insert(SearchChange), rows)
+        session.info[WROTE] = True
 
 
-def _forget(session: Session, *args) -> None:
+def _forget(session: Session, previous_transaction) -> None:
+    # A savepoint rolled back may have taken rows with it: note them again if flushed again.
     session.info.pop(WRITTEN, None)
+    if not previous_transaction.nested:
+        session.info.pop(WROTE, None)
 
 
 def wrote_changes(session: Session) -> bool:
     """Whether the transaction that just committed wrote outbox rows (asked once, at commit)."""
-    return bool(session.info.pop(WRITTEN, None))
+    session.info.pop(WRITTEN, None)
+    return bool(session.info.pop(WROTE, None))
 
 
 def listen() -> None:

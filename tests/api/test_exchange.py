@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from localoffer.api.export import SERVICES_FILE, TERMS_FILE
-from localoffer.directory.service import publicly_listed
 from localoffer.extensions import db
+from localoffer.listings.visibility import publicly_listed
 from localoffer.models import (
     Contact,
     Location,

@@ -18,8 +18,8 @@ from sqlalchemy import select
 
 from localoffer.api.identifiers import taxonomy_uuid
 from localoffer.api.openapi import openapi_document
-from localoffer.directory.service import publicly_listed
 from localoffer.extensions import db
+from localoffer.listings.visibility import publicly_listed
 from localoffer.models import Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
 
 DOCUMENT = openapi_document("http://localhost/api/v1")

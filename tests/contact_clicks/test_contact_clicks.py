@@ -10,8 +10,8 @@ import pytest
 from flask import g
 from sqlalchemy import func, inspect, select
 
-from localoffer.directory.service import today
 from localoffer.extensions import db
+from localoffer.listings.visibility import today
 from localoffer.models import Contact, ContactClick, ContactKind, Phone, Role, Service
 from tests import factories
 from tests.accounts import csrf_token, signed_in

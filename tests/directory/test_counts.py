@@ -21,6 +21,7 @@ from localoffer.directory import count_cache
 from localoffer.directory import service as directory
 from localoffer.directory.vocabulary import load_vocabularies
 from localoffer.extensions import db
+from localoffer.listings import visibility
 from localoffer.manage.lifecycle import edit_service
 from localoffer.manage.listings import listing_values
 from localoffer.models import Role, Service, TaxonomyTerm
@@ -205,7 +206,7 @@ def test_a_listing_past_its_last_day_drops_out_of_the_counts_the_next_day(
     service.visible_to = date.today()
     db.session.commit()
     today = home_counts(client)
-    monkeypatch.setattr(directory, "today", lambda: date.today() + timedelta(days=1))
+    monkeypatch.setattr(visibility, "today", lambda: date.today() + timedelta(days=1))
     assert home_counts(client)["total"] == today["total"] - 1
 
 

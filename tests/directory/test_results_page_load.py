@@ -9,19 +9,15 @@ from urllib.parse import urlencode
 
 from sqlalchemy import event, select
 
-from localoffer.directory.display import (
+from localoffer.directory.service import indexed_summary_facts, summary_facts_by_id
+from localoffer.extensions import db
+from localoffer.listings.display import (
     SummaryFacts,
     summary_facts,
     summary_from_json,
     summary_to_json,
 )
-from localoffer.directory.service import (
-    indexed_summary_facts,
-    listing_options,
-    publicly_listed,
-    summary_facts_by_id,
-)
-from localoffer.extensions import db
+from localoffer.listings.visibility import listing_options, publicly_listed
 from localoffer.models import Service
 from localoffer.search.backend import SearchRequest
 from localoffer.search.engine import engine

@@ -110,7 +110,7 @@ def restarted_app(database_url: str, index_dir: str, **overrides):
 
 
 def listed_ids() -> set[int]:
-    from localoffer.directory.service import publicly_listed
+    from localoffer.listings.visibility import publicly_listed
 
     return set(db.session.scalars(select(Service.id).where(*publicly_listed())))
 

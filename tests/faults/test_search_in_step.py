@@ -40,8 +40,8 @@ from sqlalchemy.engine import make_url
 from werkzeug.datastructures import MultiDict
 
 from localoffer import create_app
-from localoffer.directory.service import publicly_listed
 from localoffer.extensions import db
+from localoffer.listings.visibility import publicly_listed
 from localoffer.models import GuidePage, Role, Service, ServiceStatus, User
 from localoffer.seeding.loader import seed_all
 from tests import factories

@@ -114,3 +114,17 @@ def test_the_progress_of_a_fresh_build_starts_at_the_newest_row(empty_app):
     progress = outbox.progress_now(db.session.connection(), "services", now=5.0)
     assert progress.through == 6
     assert progress.gaps == {5: 5.0}
+
+
+def test_a_change_flushed_again_after_a_savepoint_rolled_back_is_noted_again(empty_app):
+    service = factories.service()
+    db.session.commit()
+    db.session.execute(db.delete(SearchChange))
+    db.session.commit()
+    with db.session.begin_nested() as savepoint:
+        service.name = "Inside the savepoint"
+        db.session.flush()
+        savepoint.rollback()
+    service.name = "After the savepoint"
+    db.session.commit()
+    assert _rows() == {("services", "service", service.id)}

@@ -22,7 +22,6 @@ from localoffer.models import (
     TaxonomyTerm,
     guide_taxonomy_term,
 )
-from localoffer.search.builder import plain_text
 from localoffer.search.collections.terms import TermRows, term_and_descendants
 from localoffer.search.documents import ServiceDocument
 from localoffer.search.fingerprint import (
@@ -32,6 +31,7 @@ from localoffer.search.fingerprint import (
     hashed_columns,
     rows_by,
 )
+from localoffer.text import plain_text
 
 
 def published_guide_conditions() -> list:

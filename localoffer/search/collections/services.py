@@ -8,7 +8,7 @@ from dataclasses import replace
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
-from localoffer.directory.service import publicly_listed
+from localoffer.listings.visibility import publicly_listed
 from localoffer.models import (
     CostOption,
     Eligibility,

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-import bleach
-import markdown
-
 from localoffer.models import Service, ServiceStatus
+from localoffer.text import plain_text
 
 SUMMARY_LENGTH = 220
 
@@ -21,9 +18,7 @@ def summary_text(description: str | None, length: int = SUMMARY_LENGTH) -> str:
     """The first paragraph of a description as plain text, cut at a word boundary."""
     if not description:
         return ""
-    first = description.strip().split("\n\n", 1)[0]
-    text = bleach.clean(markdown.markdown(first), tags=[], strip=True)
-    text = re.sub(r"\s+", " ", text).strip()
+    text = plain_text(description.strip().split("\n\n", 1)[0])
     if len(text) <= length:
         return text
     return text[:length].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
