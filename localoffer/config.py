@@ -83,6 +83,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SEARCH_CATCH_UP_SECONDS": float(env.get("SEARCH_CATCH_UP_SECONDS") or 30),
         "SEARCH_OUTBOX_KEEP_DAYS": float(env.get("SEARCH_OUTBOX_KEEP_DAYS") or 7),
         "SEARCH_HEALTH_CACHE_SECONDS": float(env.get("SEARCH_HEALTH_CACHE_SECONDS") or 60),
+        # A repair of every index in the background at the first request of each day.
+        "SEARCH_DAILY_REPAIR": _flag(env.get("SEARCH_DAILY_REPAIR"), app_env != "testing"),
         "SERVICES_PER_PAGE": 20,
         "SHORTLIST_LIMIT": 50,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,

@@ -109,11 +109,11 @@ def test_healthz_reports_database_and_counts(client):
     counts = body["database"]["counts"]
     assert counts["services"] == db.session.scalar(select(db.func.count(Service.id)))
     assert 0 < counts["services_listed"] < counts["services"]
-    assert body["search"] == {
-        "healthy": True,
-        "documents": counts["services_listed"],
-        "in_step": True,
-    }
+    in_step = {"in_step": True, "stale": 0, "missing": 0, "extra": 0, "pending_changes": 0}
+    guides = body["search"].pop("guides")
+    assert body["search"] == {"healthy": True, "documents": counts["services_listed"], **in_step}
+    assert guides == {"healthy": True, "documents": guides["documents"], **in_step}
+    assert guides["documents"] > 0
     assert response.headers["Cache-Control"] == "no-store"
 
 

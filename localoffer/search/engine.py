@@ -5,7 +5,9 @@ glossary, searching with a rebuild when an index is missing, and keeping every i
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from datetime import date
 
 from flask import Flask, current_app
 from sqlalchemy import Connection, event, func, select
@@ -14,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from localoffer.content_versions import read_versions, version_of
 from localoffer.extensions import db
+from localoffer.listings import visibility
 from localoffer.models import GlossaryTerm
 from localoffer.search import outbox
 from localoffer.search.backend import (
@@ -62,6 +65,7 @@ class SearchEngine:
         # ``glossary`` version, or (without the counter) the rows' count and latest change.
         self._glossary_version: tuple | None = None
         self._caught_up_at = 0.0
+        self._repaired_on: date | None = None
         self._report: tuple[float, dict[str, IndexReport]] | None = None
 
     @property
@@ -139,6 +143,19 @@ class SearchEngine:
         if time.monotonic() - self._caught_up_at >= every:
             self.catch_up(wait=0)
 
+    def repair_if_new_day(self, app: Flask) -> threading.Thread | None:
+        """Once a day, at the first request after midnight, repair every index in a thread of
+        its own (no request waits): services whose visible dates begin or end that day join or
+        leave the index without any row changing."""
+        day = visibility.today()
+        if self._repaired_on in (None, day):
+            self._repaired_on = day
+            return None
+        self._repaired_on = day
+        thread = threading.Thread(target=_repair_in_background, args=(app,), daemon=True)
+        thread.start()
+        return thread
+
     def rebuild(self, collection: str | None = None) -> int:
         """Rebuild one index (or all) from the database; returns the documents written."""
         return sum(index.rebuild() for index in self.selected(collection))
@@ -180,6 +197,17 @@ def _after_commit(session: Session) -> None:
     search = app.extensions.get("search")
     if search is not None:
         search.catch_up(wait=0)
+
+
+def _repair_in_background(app: Flask) -> None:
+    with app.app_context():
+        try:
+            for index in app.extensions["search"].indexes.values():
+                _log_repair(index.repair())
+        except Exception:
+            logger.exception("The daily search repair failed; the next start-up or day retries")
+        finally:
+            db.session.remove()
 
 
 def _check_at_start_up(app: Flask) -> None:
@@ -225,11 +253,12 @@ def init_app(app: Flask) -> None:
     if not event.contains(Session, "after_commit", _after_commit):
         event.listen(Session, "after_commit", _after_commit)
 
-    every = app.config["SEARCH_CATCH_UP_SECONDS"]
-
     @app.before_request
     def _catch_up_now_and_then() -> None:
-        app.extensions["search"].catch_up_if_due(every)
+        search = app.extensions["search"]
+        search.catch_up_if_due(app.config["SEARCH_CATCH_UP_SECONDS"])
+        if app.config["SEARCH_DAILY_REPAIR"]:
+            search.repair_if_new_day(app)
 
     app.cli.add_command(search_cli)
     if app.config.get("SEARCH_CHECK_ON_START", True):

@@ -89,11 +89,15 @@ class SearchIndex:
             connection = session.connection()
             if not outbox.has_pending(connection, self.name, self._known):
                 return 0
+        if not self.backend.is_healthy():
+            # No index yet, or one that cannot be read: built whole, which takes every row.
+            self.rebuild()
+            return 0
+        with _reading_session() as session:
+            connection = session.connection()
             progress = self.progress()
             if not outbox.has_pending(connection, self.name, progress):
                 return 0
-            if not self.backend.is_healthy():
-                return 0  # rebuilt whole at the next search or start-up, which takes every row
             work = outbox.pending(connection, self.name, progress)
             ids = self.collection.affected(session, work.changes) if work.changes else set()
             documents = list(self.collection.documents(session, ids)) if ids else []

@@ -242,6 +242,14 @@ def test_fingerprints_without_an_index(backend):
         backend.fingerprints()
 
 
+def test_fingerprints_of_an_empty_index(backend):
+    backend.rebuild([])
+    assert backend.fingerprints() == {}
+    backend.upsert([make_doc(1, "Portage", fingerprint="aa11")])
+    backend.delete([1])
+    assert backend.fingerprints() == {}
+
+
 def test_apply_writes_progress_after_its_commit(backend):
     assert backend.read_progress() == {}
     backend.apply([make_doc(1, "Portage"), make_doc(2, "Sensory room")], [], {"outbox": 2})

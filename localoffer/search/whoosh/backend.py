@@ -175,6 +175,8 @@ class WhooshBackend:
         try:
             ix = self._open()
             with ix.storage.closing_on_error(), ix.reader() as reader:
+                if reader.doc_count_all() == 0:
+                    return {}  # an empty reader has no columns to read
                 ids = list(reader.column_reader("id"))
                 found = list(reader.column_reader("fingerprint"))
                 return {int(ids[docnum]): found[docnum].decode() for docnum in reader.all_doc_ids()}
