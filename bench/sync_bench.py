@@ -139,6 +139,52 @@ def timed_status(app: Flask, repeats: int) -> tuple[list[float], dict[str, Any]]
     return times, report
 
 
+def outbox_cost(app: Flask, ids: Sequence[int]) -> dict[str, Any] | None:
+    """What writing the search outbox adds to a save, on its own: the same saves with the
+    after-commit index update switched off, every other save also without the outbox listener
+    (alternating, so both halves see the same machine). None before the outbox existed."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    try:
+        from localoffer.search import engine as engine_module
+        from localoffer.search import outbox
+    except ImportError:
+        return None
+    event.remove(Session, "after_commit", engine_module._after_commit)
+    with_outbox, without = [], []
+    try:
+        for number, service_id in enumerate(ids):
+            writing = number % 2 == 0
+            if not writing:
+                event.remove(Session, "after_flush", outbox.record_changes)
+            try:
+                with app.app_context():
+                    started = time.perf_counter()
+                    service = db.session.get(Service, service_id)
+                    service.name = f"{service.name} (outbox {number})"
+                    service.description = f"{service.description}\n\nOutbox cost."
+                    db.session.commit()
+                    (with_outbox if writing else without).append(
+                        (time.perf_counter() - started) * 1000
+                    )
+                    db.session.remove()
+            finally:
+                if not writing:
+                    event.listen(Session, "after_flush", outbox.record_changes)
+    finally:
+        event.listen(Session, "after_commit", engine_module._after_commit)
+    return {
+        "saves_each": len(with_outbox),
+        "with_outbox_p50_ms": _ms(percentile(with_outbox, 50)),
+        "with_outbox_p95_ms": _ms(percentile(with_outbox, 95)),
+        "without_outbox_p50_ms": _ms(percentile(without, 50)),
+        "without_outbox_p95_ms": _ms(percentile(without, 95)),
+        "added_p50_ms": _ms(percentile(with_outbox, 50) - percentile(without, 50)),
+        "added_p95_ms": _ms(percentile(with_outbox, 95) - percentile(without, 95)),
+    }
+
+
 def _ms(value: float) -> float:
     return round(value, 2)
 
@@ -172,12 +218,17 @@ def run_benchmark(
         save_ms = timed_saves(app, ids)
         p50, p95 = percentile(save_ms, 50), percentile(save_ms, 95)
         log(f"{saves} saves: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+        cost = outbox_cost(app, ids)
+        if cost is not None:
+            log(f"the outbox adds {cost['added_p50_ms']} ms at p50, {cost['added_p95_ms']} at p95")
         load_status = os.getloadavg()[0]
         status_ms, report = timed_status(app, status_repeats)
         log(f"status: p50 {percentile(status_ms, 50):.1f} ms, {report}")
     finally:
         with app.app_context():
-            app.extensions["search"].backend.close()
+            search = app.extensions["search"]
+            for index in getattr(search, "indexes", {"services": search}).values():
+                index.backend.close()
             db.session.remove()
             db.engine.dispose()
     return {
@@ -194,6 +245,9 @@ def run_benchmark(
         "save_p99_ms": _ms(percentile(save_ms, 99)),
         "save_max_ms": _ms(max(save_ms)),
         "save_first_ms": _ms(save_ms[0]),
+        # The outbox's own cost: saves without the after-commit index update, with and without
+        # the outbox (None before it existed).
+        "outbox_cost": cost,
         "status_first_ms": _ms(status_before[0]),
         "status_repeats": status_repeats,
         "status_p50_ms": _ms(percentile(status_ms, 50)),
