@@ -50,11 +50,26 @@ def rows_by(
     hash alike."""
     grouped: dict[int, list[tuple]] = {}
     statement = select(*_hashed_columns(table)).order_by(*(table.c[name] for name in order_by))
-    for chunk in chunks(keys):
-        query = statement if chunk is None else statement.where(table.c[column].in_(chunk))
-        for row in connection.execute(query):
-            grouped.setdefault(row._mapping[column], []).append((table.name, *row))
+    for row in rows_in(connection, statement, table.c[column], keys):
+        grouped.setdefault(row._mapping[column], []).append((table.name, *row))
     return grouped
+
+
+def public_rows(
+    connection: Connection, table: Table, conditions: Sequence, ids: Sequence[int] | None
+) -> list:
+    """The hashed columns of ``table``'s rows meeting ``conditions`` (all, or among ``ids``)."""
+    statement = select(*_hashed_columns(table)).where(*conditions)
+    return rows_in(connection, statement, table.c.id, ids)
+
+
+def rows_in(connection: Connection, statement, column, keys: Sequence[int] | None) -> list:
+    """``statement``'s rows: all, or those whose ``column`` is among ``keys`` (in chunks)."""
+    rows = []
+    for chunk in chunks(keys):
+        query = statement if chunk is None else statement.where(column.in_(chunk))
+        rows.extend(connection.execute(query))
+    return rows
 
 
 def rows_by_id(connection: Connection, table: Table) -> Mapping[int, tuple]:

@@ -28,7 +28,7 @@ from localoffer.search.fingerprint import (
     chunks,
     column_position,
     fingerprint,
-    hashed_columns,
+    public_rows,
     rows_by,
 )
 from localoffer.text import plain_text
@@ -138,12 +138,7 @@ _TERM_COLUMN = column_position(guide_taxonomy_term, "taxonomy_term_id")
 def guide_fingerprints(connection: Connection, ids: Sequence[int] | None = None) -> dict:
     """The fingerprint of each published guide (all, or those among ``ids``): its page row, its
     published version's row, its section's, and its terms with their broader terms."""
-    page = GuidePage.__table__
-    statement = select(*hashed_columns(page)).where(*published_guide_conditions())
-    pages = []
-    for chunk in chunks(ids):
-        query = statement if chunk is None else statement.where(page.c.id.in_(chunk))
-        pages.extend(connection.execute(query))
+    pages = public_rows(connection, GuidePage.__table__, published_guide_conditions(), ids)
     if not pages:
         return {}
     keys = [row.id for row in pages]

@@ -22,13 +22,7 @@ from localoffer.models import (
 )
 from localoffer.search.builder import BATCH, listed_documents
 from localoffer.search.collections.terms import TermRows, term_and_descendants
-from localoffer.search.fingerprint import (
-    chunks,
-    column_position,
-    fingerprint,
-    hashed_columns,
-    rows_by,
-)
+from localoffer.search.fingerprint import column_position, fingerprint, public_rows, rows_by
 
 # Rows that belong to one service through ``service_id`` and that its document shows.
 _SERVICE_PARTS = (Eligibility, CostOption, ServiceAtLocation)
@@ -105,12 +99,7 @@ def service_fingerprints(connection: Connection, ids: Sequence[int] | None = Non
     """The fingerprint of each listed service (all, or those among ``ids``): its row, its
     organisation's, its eligibility, cost and location rows, and its terms with their broader
     terms and vocabularies."""
-    service = Service.__table__
-    statement = select(*hashed_columns(service)).where(*publicly_listed())
-    services = []
-    for chunk in chunks(ids):
-        query = statement if chunk is None else statement.where(service.c.id.in_(chunk))
-        services.extend(connection.execute(query))
+    services = public_rows(connection, Service.__table__, publicly_listed(), ids)
     if not services:
         return {}
     keys = None if ids is None else [row.id for row in services]
