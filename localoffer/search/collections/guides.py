@@ -149,6 +149,7 @@ def guide_fingerprints(connection: Connection, ids: Sequence[int] | None = None)
     )
     terms = TermRows(connection)
     prints = {}
+    texts: dict[int, tuple] = {}
     for row in pages:
         published = [
             version
@@ -162,7 +163,8 @@ def guide_fingerprints(connection: Connection, ids: Sequence[int] | None = None)
                 *sections.get(row.section_id, ()),
                 *links.get(row.id, ()),
                 *terms.chains(link[_TERM_COLUMN] for link in links.get(row.id, ())),
-            )
+            ),
+            texts,
         )
     return prints
 

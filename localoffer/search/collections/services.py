@@ -128,6 +128,7 @@ def service_fingerprints(connection: Connection, ids: Sequence[int] | None = Non
     )
     terms = TermRows(connection)
     prints = {}
+    texts: dict[int, tuple] = {}
     for row in services:
         own = row.id
         located = [
@@ -141,7 +142,8 @@ def service_fingerprints(connection: Connection, ids: Sequence[int] | None = Non
                 *located,
                 *links.get(own, ()),
                 *terms.chains(link[_TERM_COLUMN] for link in links.get(own, ())),
-            )
+            ),
+            texts,
         )
     return prints
 
