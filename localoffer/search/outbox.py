@@ -15,16 +15,19 @@ that way is found by the fingerprint check (``flask search status`` / ``repair``
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, delete, event, func, insert, or_, select
+from sqlalchemy import Connection, delete, event, func, insert, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from localoffer.models import SearchChange
 from localoffer.search.collections import COLLECTIONS
+
+logger = logging.getLogger(__name__)
 
 # Rows written in this transaction, so a row flushed twice is noted once, and whether any was.
 WRITTEN = "search_outbox_written"
@@ -47,8 +50,32 @@ def record_changes(session: Session, flush_context) -> None:
                     written.add(change)
                     rows.append({"collection": collection.name, "kind": kind, "key": key})
     if rows:
-        session.connection().execute(insert(SearchChange), rows)
+        connection = session.connection()
+        if not _has_outbox(connection):
+            return  # a database before migration 0012: the fingerprint check finds the change
+        connection.execute(insert(SearchChange), rows)
         session.info[WROTE] = True
+
+
+# Databases known to have the outbox table (only a yes is remembered, so a database migrated
+# while the process runs is seen at once).
+_HAS_OUTBOX: set[str] = set()
+
+
+def _has_outbox(connection: Connection) -> bool:
+    url = str(connection.engine.url)
+    if url in _HAS_OUTBOX:
+        return True
+    if inspect(connection).has_table(SearchChange.__tablename__):
+        _HAS_OUTBOX.add(url)
+        return True
+    logger.warning("No search_outbox table (run flask db upgrade): changes are not queued")
+    return False
+
+
+def has_outbox(connection: Connection) -> bool:
+    """Whether the database has the outbox table (it has from migration 0012)."""
+    return _has_outbox(connection)
 
 
 def _forget(session: Session, previous_transaction) -> None:
@@ -119,7 +146,10 @@ def latest_id(connection: Connection, collection: str) -> int:
 
 
 def has_pending(connection: Connection, collection: str, progress: Progress) -> bool:
-    """Cheaply: are there rows after ``progress`` (or gaps still to look for)?"""
+    """Cheaply: are there rows after ``progress`` (or gaps still to look for)? Never on a
+    database without the outbox table."""
+    if not _has_outbox(connection):
+        return False
     return bool(progress.gaps) or latest_id(connection, collection) > progress.through
 
 
@@ -164,6 +194,8 @@ def progress_now(connection: Connection, collection: str, now: float | None = No
     """The progress of an index built from what ``connection`` sees now: through the newest
     row, with the ids skipped among the last ``MAX_GAPS`` as gaps (they may yet commit)."""
     now = time.time() if now is None else now
+    if not _has_outbox(connection):
+        return Progress(at=now)
     recent = list(
         connection.scalars(
             select(SearchChange.id)
@@ -185,6 +217,8 @@ def progress_now(connection: Connection, collection: str, now: float | None = No
 
 def count_pending(connection: Connection, collection: str, progress: Progress) -> int:
     """How many rows ``collection``'s index has still to apply."""
+    if not _has_outbox(connection):
+        return 0
     condition = SearchChange.id > progress.through
     if progress.gaps:
         condition = or_(condition, SearchChange.id.in_(sorted(progress.gaps)))

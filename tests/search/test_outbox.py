@@ -128,3 +128,20 @@ def test_a_change_flushed_again_after_a_savepoint_rolled_back_is_noted_again(emp
     service.name = "After the savepoint"
     db.session.commit()
     assert _rows() == {("services", "service", service.id)}
+
+
+def test_a_database_before_the_outbox_still_saves_and_searches(empty_app):
+    from flask_migrate import downgrade
+
+    from localoffer.search.engine import engine
+    from tests.conftest import PROJECT_ROOT
+
+    downgrade(directory=str(PROJECT_ROOT / "migrations"), revision="0011")
+    service = factories.service(name="Quillwort club")
+    db.session.commit()  # no outbox to write to: saved all the same
+    with empty_app.test_request_context("/services?q=quillwort"):
+        from localoffer.search.backend import SearchRequest
+
+        # The index is built from the database (a rebuild needs no outbox either).
+        assert engine().search(SearchRequest(text="quillwort")).ids == [service.id]
+        assert engine().status()["services"].stale == 0
