@@ -109,16 +109,3 @@ def test_every_row_a_guide_document_shows_changes_its_fingerprint(listed, statem
     before = guide_fingerprints(db.session.connection())[guide_id]
     db.session.execute(text(statement))
     assert guide_fingerprints(db.session.connection())[guide_id] != before
-
-
-def test_a_row_made_and_dropped_cannot_lend_its_text_to_another():
-    from localoffer.search.fingerprint import fingerprint
-
-    texts: dict[int, tuple] = {}
-    shared = ("organization", 1, "Trust")
-    first = fingerprint((("service", 1, "A"), shared), texts)
-    # Temporary rows come and go; ids are reused, the texts must not be.
-    prints = {fingerprint((("service", n, f"Name {n}"), shared), texts) for n in range(2000)}
-    assert len(prints) == 2000
-    assert fingerprint((("service", 1, "A"), shared), {}) == first
-    assert fingerprint((("service", 1, "B"), shared), texts) != first

@@ -25,11 +25,13 @@ from localoffer.models import (
 from localoffer.search.collections.terms import TermRows, term_and_descendants
 from localoffer.search.documents import ServiceDocument
 from localoffer.search.fingerprint import (
+    SharedTexts,
     chunks,
     column_position,
-    fingerprint,
+    digest,
     public_rows,
     rows_by,
+    text_of,
 )
 from localoffer.text import plain_text
 
@@ -148,23 +150,23 @@ def guide_fingerprints(connection: Connection, ids: Sequence[int] | None = None)
         connection, guide_taxonomy_term, "guide_id", keys, order_by=("guide_id", "taxonomy_term_id")
     )
     terms = TermRows(connection)
+    section_texts = SharedTexts(sections)
     prints = {}
-    texts: dict[int, tuple] = {}
     for row in pages:
         published = [
             version
             for version in versions.get(row.id, ())
             if version[_VERSION_NUMBER] == row.published_number
         ]
-        prints[row.id] = fingerprint(
+        own_links = links.get(row.id, ())
+        prints[row.id] = digest(
             (
-                ("guide_page", *row),
-                *published,
-                *sections.get(row.section_id, ()),
-                *links.get(row.id, ()),
-                *terms.chains(link[_TERM_COLUMN] for link in links.get(row.id, ())),
-            ),
-            texts,
+                repr(("guide_page", *row)),
+                text_of(published),
+                section_texts[row.section_id],
+                text_of(own_links),
+                *(terms.chain_text(link[_TERM_COLUMN]) for link in own_links),
+            )
         )
     return prints
 

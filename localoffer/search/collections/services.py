@@ -22,7 +22,14 @@ from localoffer.models import (
 )
 from localoffer.search.builder import BATCH, listed_documents
 from localoffer.search.collections.terms import TermRows, term_and_descendants
-from localoffer.search.fingerprint import column_position, fingerprint, public_rows, rows_by
+from localoffer.search.fingerprint import (
+    SharedTexts,
+    column_position,
+    digest,
+    public_rows,
+    rows_by,
+    text_of,
+)
 
 # Rows that belong to one service through ``service_id`` and that its document shows.
 _SERVICE_PARTS = (Eligibility, CostOption, ServiceAtLocation)
@@ -127,23 +134,21 @@ def service_fingerprints(connection: Connection, ids: Sequence[int] | None = Non
         order_by=("service_id", "taxonomy_term_id"),
     )
     terms = TermRows(connection)
+    organization_texts = SharedTexts(organizations)
+    location_texts = SharedTexts(locations)
     prints = {}
-    texts: dict[int, tuple] = {}
     for row in services:
         own = row.id
-        located = [
-            row for place in places.get(own, ()) for row in locations.get(_location_of(place), ())
-        ]
-        prints[own] = fingerprint(
+        own_links = links.get(own, ())
+        prints[own] = digest(
             (
-                ("service", *row),
-                *organizations.get(row.organization_id, ()),
-                *(part for model in _SERVICE_PARTS for part in parts[model].get(own, ())),
-                *located,
-                *links.get(own, ()),
-                *terms.chains(link[_TERM_COLUMN] for link in links.get(own, ())),
-            ),
-            texts,
+                repr(("service", *row)),
+                organization_texts[row.organization_id],
+                *(text_of(parts[model].get(own, ())) for model in _SERVICE_PARTS),
+                *(location_texts[_location_of(place)] for place in places.get(own, ())),
+                text_of(own_links),
+                *(terms.chain_text(link[_TERM_COLUMN]) for link in own_links),
+            )
         )
     return prints
 

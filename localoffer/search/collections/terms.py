@@ -8,11 +8,12 @@ from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from localoffer.models import Taxonomy, TaxonomyTerm
-from localoffer.search.fingerprint import column_position, rows_by_id
+from localoffer.search.fingerprint import column_position, rows_by_id, text_of
 
 _TERMS = TaxonomyTerm.__table__
-_PARENT = column_position(_TERMS, "parent_id")
-_TAXONOMY = column_position(_TERMS, "taxonomy_id")
+# rows_by_id's rows start with the table's name.
+_PARENT = 1 + column_position(_TERMS, "parent_id")
+_TAXONOMY = 1 + column_position(_TERMS, "taxonomy_id")
 
 
 class TermRows:
@@ -21,22 +22,26 @@ class TermRows:
     def __init__(self, connection: Connection) -> None:
         self.terms = rows_by_id(connection, _TERMS)
         self.taxonomies = rows_by_id(connection, Taxonomy.__table__)
+        self._texts: dict[int, str] = {}
 
-    def chains(self, term_ids: Iterable[int]) -> Iterator[tuple]:
-        """The rows of each term, its broader terms and their vocabularies, each once."""
-        seen: set[tuple[str, int]] = set()
-        for term_id in term_ids:
-            while term_id is not None and ("term", term_id) not in seen:
-                seen.add(("term", term_id))
-                row = self.terms.get(term_id)
-                if row is None:
-                    break
-                yield row
-                taxonomy = row[_TAXONOMY]
-                if ("taxonomy", taxonomy) not in seen:
-                    seen.add(("taxonomy", taxonomy))
-                    yield self.taxonomies.get(taxonomy, ("taxonomy", taxonomy))
-                term_id = row[_PARENT]
+    def chain_text(self, term_id: int) -> str:
+        """A term's row, its broader terms' rows and their vocabularies' rows, as text."""
+        text = self._texts.get(term_id)
+        if text is None:
+            text = self._texts[term_id] = text_of(self._chain(term_id))
+        return text
+
+    def _chain(self, term_id: int | None) -> Iterator[tuple]:
+        seen: set[int] = set()
+        while term_id is not None and term_id not in seen:
+            seen.add(term_id)
+            row = self.terms.get(term_id)
+            if row is None:
+                return
+            yield row
+            taxonomy = row[_TAXONOMY]
+            yield self.taxonomies.get(taxonomy, ("taxonomy", taxonomy))
+            term_id = row[_PARENT]
 
 
 def term_and_descendants(
