@@ -9,6 +9,7 @@ import threading
 import time
 from datetime import date
 
+import click
 from flask import Flask, current_app
 from sqlalchemy import Connection, event, func, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -242,6 +243,22 @@ def _log_repair(repair: Repair) -> None:
         )
 
 
+class _FirstRequestCheck:
+    """The start-up check, run once at the first request when it was not run at start-up."""
+
+    def __init__(self) -> None:
+        self.wanted = False
+        self._lock = threading.Lock()
+
+    def run(self, app: Flask) -> None:
+        if not self.wanted:
+            return
+        with self._lock:
+            if self.wanted:
+                _check_at_start_up(app)
+                self.wanted = False
+
+
 def init_app(app: Flask) -> None:
     app.extensions["search"] = SearchEngine(
         {
@@ -253,13 +270,22 @@ def init_app(app: Flask) -> None:
     if not event.contains(Session, "after_commit", _after_commit):
         event.listen(Session, "after_commit", _after_commit)
 
+    first_request_check = _FirstRequestCheck()
+    if app.config.get("SEARCH_CHECK_ON_START", True):
+        if click.get_current_context(silent=True) is None:
+            _check_at_start_up(app)  # gunicorn (wsgi.py) or a script: before serving anything
+        else:
+            # A flask command: `flask search status` must see the indexes as they are, and
+            # `flask db upgrade` or `flask seed` need no check; `flask run` checks at its first
+            # request.
+            first_request_check.wanted = True
+
     @app.before_request
     def _catch_up_now_and_then() -> None:
+        first_request_check.run(app)
         search = app.extensions["search"]
         search.catch_up_if_due(app.config["SEARCH_CATCH_UP_SECONDS"])
         if app.config["SEARCH_DAILY_REPAIR"]:
             search.repair_if_new_day(app)
 
     app.cli.add_command(search_cli)
-    if app.config.get("SEARCH_CHECK_ON_START", True):
-        _check_at_start_up(app)
