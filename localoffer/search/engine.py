@@ -89,7 +89,7 @@ class SearchEngine:
         from the database before trying once more."""
         index = self.indexes[collection]
         index.backend.thesaurus = self.refresh_thesaurus()
-        index.try_catch_up(wait=0)
+        index.try_catch_up(wait=0, checking=db.session)
         try:
             return index.backend.search(request)
         except SearchUnavailable:

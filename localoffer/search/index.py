@@ -80,15 +80,20 @@ class SearchIndex:
         self._known = Progress.read(self.backend.read_progress())
         return self._known
 
-    def catch_up(self, wait: float | None = 0) -> int:
+    def catch_up(self, wait: float | None = 0, checking: Session | None = None) -> int:
         """Apply the outbox rows this index has not applied; returns how many.
 
         ``wait`` bounds the wait for the index's write lock (0: try once). A row that cannot be
-        applied stays pending: the progress is written only with the documents."""
-        with _reading_session() as session:
-            connection = session.connection()
-            if not outbox.has_pending(connection, self.name, self._known):
+        applied stays pending: the progress is written only with the documents. ``checking`` is
+        a session already open (a request's) to ask whether there is anything to do: opening
+        one of the index's own for that would cost more than the search itself."""
+        if checking is not None:
+            if not outbox.has_pending(checking.connection(), self.name, self._known):
                 return 0
+        else:
+            with _reading_session() as session:
+                if not outbox.has_pending(session.connection(), self.name, self._known):
+                    return 0
         if not self.backend.is_healthy():
             # No index yet, or one that cannot be read: built whole, which takes every row.
             self.rebuild()
@@ -106,10 +111,10 @@ class SearchIndex:
         self._known = work.progress
         return work.rows
 
-    def try_catch_up(self, wait: float | None = 0) -> int:
+    def try_catch_up(self, wait: float | None = 0, checking: Session | None = None) -> int:
         """``catch_up``, logging rather than raising: the rows stay for the next try."""
         try:
-            return self.catch_up(wait)
+            return self.catch_up(wait, checking)
         except SearchWriteTimeout:
             logger.info("Search index %s is busy; its changes stay pending", self.name)
         except Exception:
@@ -121,7 +126,7 @@ class SearchIndex:
     def rebuild(self) -> int:
         """Build the whole index afresh from the database."""
         with _reading_session() as session:
-            progress = outbox.progress_now(session.connection(), self.name)
+            progress = outbox.progress_now(session.connection())
             documents = self.collection.documents(session)
             count = self.backend.rebuild(documents, progress.stored())
         self._known = progress

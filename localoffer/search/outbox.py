@@ -135,14 +135,12 @@ class Pending:
     progress: Progress
 
 
-def latest_id(connection: Connection, collection: str) -> int:
-    """The newest outbox row's id for ``collection`` (0 when there is none)."""
-    return (
-        connection.scalar(
-            select(func.max(SearchChange.id)).where(SearchChange.collection == collection)
-        )
-        or 0
-    )
+def latest_id(connection: Connection) -> int:
+    """The newest outbox row's id (0 when there is none).
+
+    Ids are counted across collections: a guide's row between two services' rows is not a
+    gap in the services' rows."""
+    return connection.scalar(select(func.max(SearchChange.id))) or 0
 
 
 def has_pending(connection: Connection, collection: str, progress: Progress) -> bool:
@@ -150,28 +148,32 @@ def has_pending(connection: Connection, collection: str, progress: Progress) -> 
     database without the outbox table."""
     if not _has_outbox(connection):
         return False
-    return bool(progress.gaps) or latest_id(connection, collection) > progress.through
+    return bool(progress.gaps) or latest_id(connection) > progress.through
 
 
 def pending(
     connection: Connection, collection: str, progress: Progress, now: float | None = None
 ) -> Pending:
-    """The rows after ``progress``, and the progress that applying them makes."""
+    """``collection``'s rows after ``progress``, and the progress that applying them makes.
+    Every collection's rows are read to follow the ids; only ``collection``'s are kept."""
     now = time.time() if now is None else now
     condition = SearchChange.id > progress.through
     if progress.gaps:
         condition = or_(condition, SearchChange.id.in_(sorted(progress.gaps)))
     statement = (
-        select(SearchChange.id, SearchChange.kind, SearchChange.key)
-        .where(SearchChange.collection == collection, condition)
+        select(SearchChange.id, SearchChange.collection, SearchChange.kind, SearchChange.key)
+        .where(condition)
         .order_by(SearchChange.id)
     )
     changes: dict[str, set[int]] = {}
     seen: list[int] = []
-    for row_id, kind, key in connection.execute(statement):
-        changes.setdefault(kind, set()).add(key)
+    rows = 0
+    for row_id, row_collection, kind, key in connection.execute(statement):
         seen.append(row_id)
-    return Pending(changes=changes, rows=len(seen), progress=_advanced(progress, seen, now))
+        if row_collection == collection:
+            changes.setdefault(kind, set()).add(key)
+            rows += 1
+    return Pending(changes=changes, rows=rows, progress=_advanced(progress, seen, now))
 
 
 def _advanced(progress: Progress, seen: Iterable[int], now: float) -> Progress:
@@ -190,19 +192,14 @@ def _advanced(progress: Progress, seen: Iterable[int], now: float) -> Progress:
     return Progress(through=through, gaps=gaps, at=now)
 
 
-def progress_now(connection: Connection, collection: str, now: float | None = None) -> Progress:
+def progress_now(connection: Connection, now: float | None = None) -> Progress:
     """The progress of an index built from what ``connection`` sees now: through the newest
     row, with the ids skipped among the last ``MAX_GAPS`` as gaps (they may yet commit)."""
     now = time.time() if now is None else now
     if not _has_outbox(connection):
         return Progress(at=now)
     recent = list(
-        connection.scalars(
-            select(SearchChange.id)
-            .where(SearchChange.collection == collection)
-            .order_by(SearchChange.id.desc())
-            .limit(MAX_GAPS)
-        )
+        connection.scalars(select(SearchChange.id).order_by(SearchChange.id.desc()).limit(MAX_GAPS))
     )
     if not recent:
         return Progress(at=now)

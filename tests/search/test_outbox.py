@@ -73,20 +73,25 @@ def _write(ids: list[int], collection: str = "services") -> None:
 def test_pending_rows_follow_progress_and_skipped_ids_are_looked_for_again(empty_app):
     db.session.execute(db.delete(SearchChange))
     _write([1, 2, 4])
-    _write([5], collection="guides")
+    _write([5, 7], collection="guides")
     connection = db.session.connection()
     first = outbox.pending(connection, "services", Progress(), now=1000.0)
-    assert first.changes == {"service": {10, 20, 40}}
-    assert first.progress.through == 4
-    assert first.progress.gaps == {3: 1000.0}  # may yet commit (PostgreSQL hands ids out early)
+    assert first.changes == {"service": {10, 20, 40}} and first.rows == 3
+    # A guide's row is no gap in the services' rows: ids are followed across collections.
+    assert first.progress.through == 7
+    assert first.progress.gaps == {3: 1000.0, 6: 1000.0}  # may yet commit (PostgreSQL)
 
     _write([3])
     assert outbox.has_pending(connection, "services", first.progress)
     second = outbox.pending(connection, "services", first.progress, now=1001.0)
     assert second.changes == {"service": {30}}
-    assert second.progress.through == 4 and second.progress.gaps == {}
-    assert not outbox.has_pending(connection, "services", second.progress)
-    assert outbox.count_pending(connection, "services", second.progress) == 0
+    assert second.progress.through == 7 and second.progress.gaps == {6: 1000.0}
+    _write([6], collection="guides")
+    third = outbox.pending(connection, "services", second.progress, now=1002.0)
+    assert third.changes == {} and third.rows == 0
+    assert third.progress.gaps == {}
+    assert not outbox.has_pending(connection, "services", third.progress)
+    assert outbox.count_pending(connection, "services", third.progress) == 0
 
 
 def test_a_gap_that_never_fills_is_given_up_after_a_while(empty_app):
@@ -110,10 +115,11 @@ def test_progress_survives_being_stored_and_a_damaged_one_starts_again():
 
 def test_the_progress_of_a_fresh_build_starts_at_the_newest_row(empty_app):
     db.session.execute(db.delete(SearchChange))
-    _write([3, 4, 6])
-    progress = outbox.progress_now(db.session.connection(), "services", now=5.0)
-    assert progress.through == 6
-    assert progress.gaps == {5: 5.0}
+    _write([3, 4, 7])
+    _write([5], collection="guides")
+    progress = outbox.progress_now(db.session.connection(), now=5.0)
+    assert progress.through == 7
+    assert progress.gaps == {6: 5.0}
 
 
 def test_a_change_flushed_again_after_a_savepoint_rolled_back_is_noted_again(empty_app):
