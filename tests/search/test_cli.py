@@ -13,17 +13,18 @@ from localoffer.listings.visibility import publicly_listed
 from localoffer.models import Service
 
 
-def _command_line(app) -> FlaskGroup:
-    config = {
+def _same_area(app) -> dict:
+    """The config of another app over ``app``'s database and index."""
+    return {
         "APP_ENV": "testing",
         "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
         "SEARCH_INDEX_DIR": app.config["SEARCH_INDEX_DIR"],
         "POSTCODES_IO_URL": "http://127.0.0.1:9",
     }
-    return FlaskGroup(create_app=lambda: create_app(config), load_dotenv=False)
 
 
-def test_status_from_the_command_line_reports_a_change_made_with_sql(fresh_seeded_app):
+def _rename_with_sql() -> None:
+    """Rename the first listed service behind the app's back."""
     service_id = db.session.scalars(
         select(Service.id).where(*publicly_listed()).order_by(Service.id)
     ).first()
@@ -32,7 +33,12 @@ def test_status_from_the_command_line_reports_a_change_made_with_sql(fresh_seede
         connection.execute(
             text("UPDATE service SET name = 'Zebrafinch club' WHERE id = :id"), {"id": service_id}
         )
-    cli = _command_line(fresh_seeded_app)
+
+
+def test_status_from_the_command_line_reports_a_change_made_with_sql(fresh_seeded_app):
+    _rename_with_sql()
+    config = _same_area(fresh_seeded_app)
+    cli = FlaskGroup(create_app=lambda: create_app(config), load_dotenv=False)
     runner = CliRunner()
     status = runner.invoke(cli, ["search", "status"])
     assert status.exit_code == 1, status.output
@@ -50,22 +56,9 @@ def test_an_app_loaded_by_flask_run_checks_at_its_first_request(fresh_seeded_app
 
     from localoffer.search.engine import engine
 
-    service_id = db.session.scalars(
-        select(Service.id).where(*publicly_listed()).order_by(Service.id)
-    ).first()
-    db.session.remove()
-    with db.engine.begin() as connection:
-        connection.execute(
-            text("UPDATE service SET name = 'Zebrafinch club' WHERE id = :id"), {"id": service_id}
-        )
-    config = {
-        "APP_ENV": "testing",
-        "SQLALCHEMY_DATABASE_URI": fresh_seeded_app.config["SQLALCHEMY_DATABASE_URI"],
-        "SEARCH_INDEX_DIR": fresh_seeded_app.config["SEARCH_INDEX_DIR"],
-        "POSTCODES_IO_URL": "http://127.0.0.1:9",
-    }
+    _rename_with_sql()
     with click.Context(click.Command("run")):
-        served = create_app(config)
+        served = create_app(_same_area(fresh_seeded_app))
     with served.app_context():
         assert engine().status()["services"].stale == 1  # nothing was repaired at loading
         served.test_client().get("/")
