@@ -35,10 +35,33 @@ def _rename_with_sql() -> None:
         )
 
 
+def _close(app) -> None:
+    """Close an app's indexes and database connections (PostgreSQL warns of open ones)."""
+    with app.app_context():
+        for index in app.extensions["search"].indexes.values():
+            index.backend.close()
+        db.session.remove()
+        db.engine.dispose()
+
+
 def test_status_from_the_command_line_reports_a_change_made_with_sql(fresh_seeded_app):
     _rename_with_sql()
     config = _same_area(fresh_seeded_app)
-    cli = FlaskGroup(create_app=lambda: create_app(config), load_dotenv=False)
+    loaded = []
+
+    def load():
+        loaded.append(create_app(config))
+        return loaded[-1]
+
+    cli = FlaskGroup(create_app=load, load_dotenv=False)
+    try:
+        _status_and_repair(cli)
+    finally:
+        for app in loaded:
+            _close(app)
+
+
+def _status_and_repair(cli: FlaskGroup) -> None:
     runner = CliRunner()
     status = runner.invoke(cli, ["search", "status"])
     assert status.exit_code == 1, status.output
@@ -59,9 +82,10 @@ def test_an_app_loaded_by_flask_run_checks_at_its_first_request(fresh_seeded_app
     _rename_with_sql()
     with click.Context(click.Command("run")):
         served = create_app(_same_area(fresh_seeded_app))
-    with served.app_context():
-        assert engine().status()["services"].stale == 1  # nothing was repaired at loading
-        served.test_client().get("/")
-        assert engine().status()["services"].stale == 0
-        for index in engine().indexes.values():
-            index.backend.close()
+    try:
+        with served.app_context():
+            assert engine().status()["services"].stale == 1  # nothing was repaired at loading
+            served.test_client().get("/")
+            assert engine().status()["services"].stale == 0
+    finally:
+        _close(served)
