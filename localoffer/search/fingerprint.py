@@ -38,11 +38,6 @@ def _hashed_columns(table: Table) -> list:
     ]
 
 
-def hashed_columns(table: Table) -> list:
-    """``table``'s columns that a fingerprint covers: all but the bookkeeping ones."""
-    return _hashed_columns(table)
-
-
 def digest(texts: Iterable[str]) -> str:
     """The fingerprint of rows already written out as text, in a fixed order."""
     return hashlib.blake2b("\n".join(texts).encode(), digest_size=16).hexdigest()

@@ -85,27 +85,26 @@ class SearchIndex:
 
         ``wait`` bounds the wait for the index's write lock (0: try once). A row that cannot be
         applied stays pending: the progress is written only with the documents. ``checking`` is
-        a session already open (a request's) to ask whether there is anything to do: opening
-        one of the index's own for that would cost more than the search itself."""
-        if checking is not None:
-            if not outbox.has_pending(checking.connection(), self.name, self._known):
-                return 0
-        else:
-            with _reading_session() as session:
-                if not outbox.has_pending(session.connection(), self.name, self._known):
-                    return 0
-        if not self.backend.is_healthy():
-            # No index yet, or one that cannot be read: built whole, which takes every row.
-            self.rebuild()
+        a session already open (a request's) to ask first whether there is anything to do:
+        opening one of the index's own for that would cost more than the search itself."""
+        if checking is not None and not outbox.has_pending(
+            checking.connection(), self.name, self._known
+        ):
             return 0
         with _reading_session() as session:
             connection = session.connection()
             progress = self.progress()
             if not outbox.has_pending(connection, self.name, progress):
                 return 0
-            work = outbox.pending(connection, self.name, progress)
-            ids = self.collection.affected(session, work.changes) if work.changes else set()
-            documents = list(self.collection.documents(session, ids)) if ids else []
+            healthy = self.backend.is_healthy()
+            if healthy:
+                work = outbox.pending(connection, self.name, progress)
+                ids = self.collection.affected(session, work.changes) if work.changes else set()
+                documents = list(self.collection.documents(session, ids)) if ids else []
+        if not healthy:
+            # No index yet, or one that cannot be read: built whole, which takes every row.
+            self.rebuild()
+            return 0
         gone = ids - {document.id for document in documents}
         self.backend.apply(documents, gone, work.progress.stored(), wait=wait)
         self._known = work.progress
