@@ -329,6 +329,42 @@ def _schemas() -> dict:
     }
 
 
+_NULLABLE_TEXT = {"type": "string", "nullable": True}
+# Only with ``search`` or ``text``: what the search did with the words.
+_SEARCH_READING = {
+    **_object(
+        {
+            "query": {"type": "string", "description": "The words as typed, cleaned."},
+            "corrected_query": {
+                **_NULLABLE_TEXT,
+                "description": "The words searched for when a misspelt word was corrected.",
+            },
+            "close_match": {
+                "type": "boolean",
+                "description": "False when no service matches the meaningful words well.",
+            },
+            "understood": _object(
+                {
+                    "age": {
+                        "type": "object",
+                        "nullable": True,
+                        "properties": {
+                            "minimum": {"type": "integer"},
+                            "maximum": {"type": "integer"},
+                            "label": {"type": "string"},
+                        },
+                    },
+                    "place": {**_NULLABLE_TEXT, "description": "A town named in the words."},
+                },
+                ["age", "place"],
+            ),
+        },
+        ["query", "corrected_query", "close_match", "understood"],
+    ),
+    "description": "How a text search read its words: a correction, an age or place in the words.",
+}
+
+
 def _page_of(item: str) -> dict:
     return _object(
         {
@@ -340,6 +376,7 @@ def _page_of(item: str) -> dict:
             "last_page": {"type": "boolean"},
             "empty": {"type": "boolean"},
             "contents": _array(_ref(item)),
+            "localoffer": _SEARCH_READING,
         },
         [
             "total_items",

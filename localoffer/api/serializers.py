@@ -390,6 +390,8 @@ def page(result, items: list[dict]) -> dict:
         "last_page": result.page >= result.pages,
         "empty": not items,
         "contents": items,
+        # The validator's schemas allow keys of our own: what a text search did with its words.
+        **({"localoffer": result.reading} if getattr(result, "reading", None) else {}),
     }
 
 

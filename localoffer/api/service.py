@@ -29,7 +29,7 @@ from localoffer.models import (
     TaxonomyTerm,
     service_taxonomy_term,
 )
-from localoffer.search.backend import SearchRequest
+from localoffer.search.backend import SearchRequest, SearchResponse
 from localoffer.search.engine import engine
 from localoffer.search.geo import haversine_miles
 
@@ -71,6 +71,8 @@ class ResultPage(Generic[T]):
     total: int
     page: int
     per_page: int
+    # How a text search read its words (``search_reading``), for the envelope's ``localoffer``.
+    reading: dict | None = None
 
     @property
     def pages(self) -> int:
@@ -124,14 +126,20 @@ def _schedule_condition(filters: ApiFilters):
 
 def matching_service_ids(filters: ApiFilters) -> list[int]:
     """Ids of listed services matching every filter: by relevance with words, else by name."""
+    return search_matches(filters)[0]
+
+
+def search_matches(filters: ApiFilters) -> tuple[list[int], dict | None]:
+    """``matching_service_ids`` with, when there are words, how the search read them (the
+    ``localoffer`` object of the page envelope), else None."""
     terms = _term_filters(filters)
     if terms is None or (filters.age is not None and filters.age[0] > filters.age[1]):
-        return []
+        return [], None
     statement = filtered_ids(DirectoryFilters(terms=terms, age=filters.age))
     if filters.taxonomy_id:
         slug = taxonomy_slug_for(filters.taxonomy_id)
         if slug is None:
-            return []
+            return [], None
         statement = statement.where(
             exists().where(
                 service_taxonomy_term.c.service_id == Service.id,
@@ -143,15 +151,27 @@ def matching_service_ids(filters: ApiFilters) -> list[int]:
     if filters.day or filters.start_time or filters.end_time:
         statement = statement.where(_schedule_condition(filters))
     if not filters.text:
-        return list(db.session.scalars(statement.order_by(func.lower(Service.name), Service.id)))
+        ordered = statement.order_by(func.lower(Service.name), Service.id)
+        return list(db.session.scalars(ordered)), None
     allowed = set(db.session.scalars(statement))
-    return [i for i in _ranked_by_search(filters.text) if i in allowed]
+    response = _ranked_by_search(filters.text)
+    return [i for i in response.ids if i in allowed], search_reading(response)
 
 
-def _ranked_by_search(text: str) -> list[int]:
-    """Listed service ids matching ``text`` through the search engine, best first."""
+def _ranked_by_search(text: str) -> SearchResponse:
+    """Listed services matching ``text`` through the search engine, best first, read as the
+    HTML pages read the same words."""
     request = SearchRequest(text=text, sort="relevance", page=1, per_page=TEXT_SEARCH_LIMIT)
-    return list(engine().search(request).ids)
+    return engine().search(request)
+
+
+def search_reading(response: SearchResponse) -> dict:
+    """What the engine did with the words: the typed query, its correction, whether anything
+    matches it closely, and an age or place understood in it."""
+    reading = {"query": "", "corrected_query": None, "understood": {"age": None, "place": None}}
+    if response.understanding is not None:
+        reading = response.understanding.as_json()
+    return {**reading, "close_match": response.close_match}
 
 
 def _page_of(ids: list[int], page: int, per_page: int) -> list[int]:
@@ -161,7 +181,7 @@ def _page_of(ids: list[int], page: int, per_page: int) -> list[int]:
 
 def list_services(filters: ApiFilters, page: int, per_page: int) -> ResultPage[Service]:
     """One page of fully loaded listed services matching ``filters``."""
-    ids = matching_service_ids(filters)
+    ids, reading = search_matches(filters)
     wanted = _page_of(ids, page, per_page)
     found = {
         s.id: s
@@ -169,7 +189,7 @@ def list_services(filters: ApiFilters, page: int, per_page: int) -> ResultPage[S
             select(Service).where(Service.id.in_(wanted)).options(*full_service_options())
         )
     }
-    return ResultPage([found[i] for i in wanted if i in found], len(ids), page, per_page)
+    return ResultPage([found[i] for i in wanted if i in found], len(ids), page, per_page, reading)
 
 
 def get_listed_service(service_uuid: str) -> Service | None:
@@ -207,7 +227,7 @@ def list_service_at_locations(
     filters: ApiFilters, page: int, per_page: int, near: Near | None = None
 ) -> ResultPage[ServiceAtLocation]:
     """One page of service-at-locations of listed services; nearest first with a postcode."""
-    service_ids = matching_service_ids(filters)
+    service_ids, reading = search_matches(filters)
     rank = {service_id: position for position, service_id in enumerate(service_ids)}
     links = list(
         db.session.scalars(
@@ -243,7 +263,7 @@ def list_service_at_locations(
         )
     }
     items = [loaded[link.id] for link in _page_of(links, page, per_page)]
-    return ResultPage(items, len(links), page, per_page)
+    return ResultPage(items, len(links), page, per_page, reading)
 
 
 def get_listed_service_at_location(link_uuid: str) -> ServiceAtLocation | None:

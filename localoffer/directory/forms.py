@@ -60,6 +60,8 @@ class DirectoryArgumentsForm(BaseForm):
             LengthValidator(max=200, message="Search words must be 200 characters or fewer"),
         ],
     )
+    # "1": search the words as typed, without correcting them ("Search instead for ...").
+    exact = StringField("Exact words")
     category = _MultiChoice("Category")
     need = _MultiChoice("Area of need")
     level = _MultiChoice("Support level")
@@ -88,6 +90,10 @@ class DirectoryArgumentsForm(BaseForm):
         for slug in FILTER_TAXONOMIES:
             getattr(self, slug).choices = [(t.slug, t.name) for t in vocabularies[slug].ordered()]
 
+    def validate_exact(self, field: StringField) -> None:
+        if field.data not in (None, "", "1"):
+            raise ValidationError("Leave out ‘exact’, or set it to 1 to search the exact words")
+
     def validate_age(self, field: StringField) -> None:
         if field.data and parse_age(field.data) is None:
             raise ValidationError(f"Enter an age from 0 to {MAX_AGE}, like 7, or a range like 5-10")
@@ -109,12 +115,13 @@ class DirectoryArgumentsForm(BaseForm):
             terms=terms,
             cost=() if self.cost.errors else tuple(dict.fromkeys(self.cost.data or [])),
             age=None if self.age.errors else parse_age(self.age.data or ""),
+            exact=self.exact.data == "1",
         )
 
     def kept_arguments(self) -> dict[str, list[str] | str]:
         """The valid arguments, for links that change one thing (such as the page)."""
         kept: dict[str, list[str] | str] = {}
-        for name in ("q", "age", "postcode", "within", "sort"):
+        for name in ("q", "exact", "age", "postcode", "within", "sort"):
             field = getattr(self, name)
             raw = field.raw_data[0] if field.raw_data else ""
             if raw and not field.errors:

@@ -7,6 +7,7 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from localoffer.directory import bp
 from localoffer.directory.forms import WITHIN_CHOICES, DirectoryArgumentsForm
 from localoffer.directory.service import AGE_BANDS, MAX_AGE, Place, browse_services, get_service
+from localoffer.directory.understood import understood_words
 from localoffer.directory.vocabulary import load_vocabularies
 from localoffer.models import SendQuestion
 from localoffer.search.log import record_search
@@ -52,6 +53,13 @@ def services():
     def sort_url(sort: str) -> str:
         return url_for("directory.services", **{**kept, "sort": sort})
 
+    def search_url(q: str, exact: str | None = None) -> str:
+        return url_for("directory.services", **{**kept, "q": q or None, "exact": exact})
+
+    understood = understood_words(
+        outcome.understanding, outcome.close_match, filters.age, search_url
+    )
+
     html = render_template(
         "directory/services.html",
         form=form,
@@ -67,11 +75,12 @@ def services():
         max_age=MAX_AGE,
         page_url=page_url,
         sort_url=sort_url,
+        understood=understood,
     )
     # Logged after rendering: the log's commit would expire every service on the page, and
     # each would then be read again, one query at a time.
     if page == 1 and (filters.active or place):
-        record_search(filters.q, kept, results.total)
+        record_search(filters.q, kept, results.total, outcome.close_match if filters.q else None)
     return html, 400 if form.error_list() else 200
 
 

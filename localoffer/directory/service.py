@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import Select, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -33,8 +33,11 @@ from localoffer.models import (
 )
 from localoffer.search.backend import SearchRequest
 from localoffer.search.engine import engine
+from localoffer.search.understanding import Understanding
 
 COST_VALUES = {"free": "Free", "paid": "Has a charge"}
+# When nothing matches the words closely, this many of the nearest services are shown.
+NEAREST_SHOWN = 5
 MAX_AGE = 25
 AGE_BANDS = (
     ((0, 4), "0 to 4 years", "Babies and young children"),
@@ -53,15 +56,16 @@ class DirectoryFilters:
     terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     cost: tuple[str, ...] = ()
     age: tuple[int, int] | None = None
+    # Search the words exactly as typed, without correcting their spelling.
+    exact: bool = False
 
     def without(self, facet: str) -> DirectoryFilters:
         """The same filters with one facet cleared, for counting that facet's values."""
         if facet == "cost":
-            return DirectoryFilters(self.q, self.terms, (), self.age)
+            return replace(self, cost=())
         if facet == "age":
-            return DirectoryFilters(self.q, self.terms, self.cost, None)
-        terms = {k: v for k, v in self.terms.items() if k != facet}
-        return DirectoryFilters(self.q, terms, self.cost, self.age)
+            return replace(self, age=None)
+        return replace(self, terms={k: v for k, v in self.terms.items() if k != facet})
 
     @property
     def active(self) -> bool:
@@ -89,6 +93,9 @@ class DirectoryPage:
     page_out_of_range: bool = False
     # Each service's SummaryFacts by id, for the results list.
     facts: dict[int, SummaryFacts] = field(default_factory=dict)
+    # Nothing matched the words closely: only the nearest few are shown, under their own
+    # heading, and there are no further pages.
+    nearest_only: bool = False
 
 
 def _age_condition(minimum: int, maximum: int):
@@ -297,10 +304,13 @@ class SearchOutcome:
 
     interpreted_as: str = ""
     expansions: list = field(default_factory=list)
-    suggestion: str | None = None
     snippets: dict[int, str] = field(default_factory=dict)
     distances: dict[int, float] = field(default_factory=dict)
     sort: str = "name"
+    # How the engine read the words (a correction, an age or place), or None without words.
+    understanding: Understanding | None = None
+    # False when some services were found but none matches the meaningful words well.
+    close_match: bool = True
 
 
 def _facet_values(taxonomy_slug: str, counts: dict[str, int], selected) -> list[FacetValue]:
@@ -352,13 +362,17 @@ def browse_services(
         sort=chosen,
         page=page,
         per_page=per_page,
+        exact=filters.exact,
         facet_values={
             **{slug: tuple(vocabularies[slug].terms) for slug in FILTER_TAXONOMIES},
             "cost": tuple(COST_VALUES),
         },
     )
     response = engine().search(request)
-    services = listed_page_services(response.ids)
+    ids, pages = response.ids, response.pages
+    if not response.close_match:
+        ids, pages = ids[:NEAREST_SHOWN] if page == 1 else [], 1
+    services = listed_page_services(ids)
     facts = indexed_summary_facts(services, response.summaries)
     facets = {
         slug: _facet_values(slug, response.facets.get(slug, {}), filters.terms.get(slug, ()))
@@ -373,20 +387,22 @@ def browse_services(
         services=services,
         total=response.total,
         page=page,
-        pages=response.pages,
+        pages=pages,
         per_page=per_page,
         facets=facets,
         age_counts=response.age_counts,
-        page_out_of_range=page > response.pages,
+        page_out_of_range=page > pages,
         facts=facts,
+        nearest_only=not response.close_match,
     )
     outcome = SearchOutcome(
         interpreted_as=response.interpreted_as,
         expansions=response.expansions,
-        suggestion=response.suggestion,
         snippets=response.snippets,
         distances=response.distances,
         sort=chosen,
+        understanding=response.understanding,
+        close_match=response.close_match,
     )
     return results, outcome
 

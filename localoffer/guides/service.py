@@ -26,10 +26,12 @@ from localoffer.search.engine import engine
 SUGGESTED_SERVICES = 5
 
 
-def search_guides(text: str, per_page: int = 10) -> SearchResponse:
-    """Published guides matching ``text``, most relevant first, with the thesaurus applied."""
+def search_guides(text: str, per_page: int = 10, exact: bool = False) -> SearchResponse:
+    """Published guides matching ``text``, most relevant first, read as the services search
+    reads the words (``exact``: without correcting them)."""
     return engine().search(
-        SearchRequest(text=text, per_page=per_page, facet_values={}), collection="guides"
+        SearchRequest(text=text, per_page=per_page, facet_values={}, exact=exact),
+        collection="guides",
     )
 
 

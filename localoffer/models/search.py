@@ -50,6 +50,9 @@ class SearchEvent(Base):
     query: Mapped[str] = mapped_column(String(200), default="", index=True)
     filters: Mapped[dict] = mapped_column(JSON, default=dict)
     result_count: Mapped[int] = mapped_column(Integer)
+    # False when results were found but none matched the meaningful words well: a gap in
+    # provision as much as a search with no results. None for searches before it was known.
+    close_match: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     searched_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), index=True
     )

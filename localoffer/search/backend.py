@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from localoffer.search.documents import ServiceDocument
+from localoffer.search.query import ParsedQuery
 from localoffer.search.thesaurus import Thesaurus, ThesaurusEntry
+from localoffer.search.understanding import Understanding
 
 MAX_AGE = 25
 SORTS = ("relevance", "name", "distance")
@@ -34,6 +36,18 @@ class SearchRequest:
     page: int = 1
     per_page: int = 20
     facet_values: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The words as the engine read them (``understanding``): groups with their weights. When
+    # None, the backend groups ``text`` with its thesaurus itself.
+    query: ParsedQuery | None = None
+    # Services with a location in one of these towns rank higher (by ``PLACE_BOOST``) ...
+    prefer_towns: tuple[str, ...] = ()
+    # ... or, here, are the only ones found.
+    towns: tuple[str, ...] = ()
+    # A service matching at least this share of the words' weight is a close match: counted
+    # in ``close_total``, and first when sorting by distance.
+    close_coverage: float = 0.0
+    # Search the words exactly as typed: no spelling correction ("Search instead for ...").
+    exact: bool = False
 
 
 @dataclass
@@ -52,7 +66,13 @@ class SearchResponse:
     age_counts: dict[int, int] = field(default_factory=dict)
     interpreted_as: str = ""
     expansions: list[ThesaurusEntry] = field(default_factory=list)
-    suggestion: str | None = None
+    # The share of the words' weight each result on the page matched (1.0 with no words).
+    coverage: dict[int, float] = field(default_factory=dict)
+    # How many results match at least ``close_coverage`` of the words' weight.
+    close_total: int = 0
+    # Set by the engine: how it read the words, and whether any result matches them well.
+    understanding: Understanding | None = None
+    close_match: bool = True
 
 
 class SearchBackend(Protocol):
@@ -86,6 +106,11 @@ class SearchBackend(Protocol):
 
     def fingerprints(self) -> dict[int, str]:
         """Every document's id and fingerprint."""
+        ...
+
+    def word_frequencies(self) -> Mapping[str, int]:
+        """Every word the documents use (lower case, as written) and how many documents use
+        it: the spelling corrector's known words. The same object until the index changes."""
         ...
 
     def doc_count(self) -> int: ...

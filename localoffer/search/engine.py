@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import replace
 from datetime import date
 
 import click
@@ -30,10 +31,21 @@ from localoffer.search.backend import (
 from localoffer.search.backends import make_backend
 from localoffer.search.cli import search_cli
 from localoffer.search.collections import COLLECTIONS
+from localoffer.search.collections.services import listed_towns
 from localoffer.search.index import IndexReport, Repair, SearchIndex
+from localoffer.search.query import split_words
 from localoffer.search.thesaurus import Thesaurus, ThesaurusEntry
+from localoffer.search.understanding import Understanding, understand
+from localoffer.search.understanding.english import is_english_word
+from localoffer.search.understanding.places import Gazetteer
+from localoffer.search.understanding.spelling import SpellingCorrector
+from localoffer.search.understanding.understand import Reader
 
 logger = logging.getLogger(__name__)
+
+# A result matching at least this share of the weight of the meaningful words typed is a
+# close match; when none does, the page says so and the search is counted as a gap.
+CLOSE_COVERAGE = 0.7
 
 
 # Read on a database without the change counter (before migration 0009), before every search.
@@ -68,6 +80,8 @@ class SearchEngine:
         self._caught_up_at = 0.0
         self._repaired_on: date | None = None
         self._report: tuple[float, dict[str, IndexReport]] | None = None
+        self._reader: Reader | None = None
+        self._reader_sources: tuple = ()
 
     @property
     def backend(self) -> SearchBackend:
@@ -85,17 +99,69 @@ class SearchEngine:
 
     def search(self, request: SearchRequest, collection: str = "services") -> SearchResponse:
         """Search one collection: the thesaurus refreshed from the glossary, pending changes
-        applied (without waiting for a busy index), and a missing or unreadable index rebuilt
-        from the database before trying once more."""
+        applied (without waiting for a busy index), the words read as a family meant them
+        (``understanding``), and a missing or unreadable index rebuilt from the database
+        before trying once more."""
         index = self.indexes[collection]
         index.backend.thesaurus = self.refresh_thesaurus()
         index.try_catch_up(wait=0, checking=db.session)
         try:
-            return index.backend.search(request)
+            return self._search(index, request)
         except SearchUnavailable:
             logger.warning("Search index %s is missing or unreadable; rebuilding it", collection)
             index.rebuild()
-            return index.backend.search(request)
+            return self._search(index, request)
+
+    def _search(self, index: SearchIndex, request: SearchRequest) -> SearchResponse:
+        understanding = None
+        if request.query is None and request.text:
+            understanding = self.understand(request.text, exact=request.exact)
+            request = with_understanding(request, understanding)
+        response = index.backend.search(request)
+        response.understanding = understanding
+        if understanding is not None and understanding.meaningful:
+            response.close_match = response.close_total > 0
+        return response
+
+    def understand(self, text: str, exact: bool = False) -> Understanding:
+        """``text`` read as a family meant it, with what the indexes know now."""
+        self.refresh_thesaurus()
+        return understand(text, self.reader(), exact)
+
+    def reader(self) -> Reader:
+        """What reading words needs, made again when an index or the glossary has changed."""
+        sources = (self.thesaurus, *(_known_words(index) for index in self.indexes.values()))
+        reader = self._reader
+        if (
+            reader is None
+            or len(sources) != len(self._reader_sources)
+            or any(new is not old for new, old in zip(sources, self._reader_sources, strict=True))
+        ):
+            reader = self._make_reader(sources[0], sources[1:])
+            self._reader, self._reader_sources = reader, sources
+        return reader
+
+    def _make_reader(self, thesaurus: Thesaurus, frequencies: tuple) -> Reader:
+        services = _known_words(self.indexes["services"])
+        known: dict[str, int] = {}
+        for found in frequencies:
+            for word, count in found.items():
+                known[word] = known.get(word, 0) + count
+        gazetteer = Gazetteer(_listed_towns())
+        glossary_words = {
+            word
+            for entry in thesaurus.entries
+            for phrase in entry.phrases()
+            for word in split_words(phrase)
+        }
+        return Reader(
+            thesaurus=thesaurus,
+            corrector=SpellingCorrector(known, glossary_words | gazetteer.words(), is_english_word),
+            gazetteer=gazetteer,
+            frequency=lambda word: services.get(word, 0),
+            documents=max(_document_count(self.indexes["services"]), 1),
+            glossary_words=frozenset(glossary_words),
+        )
 
     def refresh_thesaurus(self) -> Thesaurus:
         """Reload the thesaurus when the glossary has changed since it was last read.
@@ -181,6 +247,50 @@ class SearchEngine:
         """True when every index holds exactly what the database says, fingerprint for
         fingerprint, with nothing pending."""
         return all(report.in_step for report in self.status().values())
+
+
+def with_understanding(request: SearchRequest, understanding: Understanding) -> SearchRequest:
+    """``request`` searching for the words as understood: an age typed in the words becomes
+    the age filter (unless one was chosen), a place becomes a boost (or, with no other words,
+    a filter), and close matches are judged by ``CLOSE_COVERAGE``."""
+    age = request.age
+    if age is None and understanding.age is not None:
+        age = (understanding.age.low, understanding.age.high)
+    place = () if understanding.place is None else (understanding.place.name,)
+    return replace(
+        request,
+        query=understanding.searched,
+        age=age,
+        prefer_towns=place if understanding.meaningful else (),
+        towns=() if understanding.meaningful else place,
+        close_coverage=CLOSE_COVERAGE,
+    )
+
+
+# The known words of an index that cannot be read now (it is rebuilt when next searched).
+_NO_WORDS: dict[str, int] = {}
+
+
+def _known_words(index: SearchIndex):
+    try:
+        return index.backend.word_frequencies()
+    except SearchUnavailable:
+        return _NO_WORDS
+
+
+def _document_count(index: SearchIndex) -> int:
+    try:
+        return index.backend.doc_count()
+    except SearchUnavailable:
+        return 0
+
+
+def _listed_towns() -> list[str]:
+    try:
+        return listed_towns(db.session.connection())
+    except SQLAlchemyError:
+        db.session.rollback()
+        return []
 
 
 def engine() -> SearchEngine:

@@ -19,11 +19,19 @@ def normalise_query(text: str) -> str:
     return " ".join(text.lower().split())[:200]
 
 
-def record_search(query: str, filters: dict, result_count: int) -> None:
-    """Store one search. A failure to log never stops the family seeing their results."""
+def record_search(
+    query: str, filters: dict, result_count: int, close_match: bool | None = None
+) -> None:
+    """Store one search (``close_match`` False: results, but none close to the words, a gap
+    counted like no results). A failure to log never stops the family seeing their results."""
     try:
         db.session.add(
-            SearchEvent(query=normalise_query(query), filters=filters, result_count=result_count)
+            SearchEvent(
+                query=normalise_query(query),
+                filters=filters,
+                result_count=result_count,
+                close_match=close_match,
+            )
         )
         db.session.commit()
     except SQLAlchemyError:

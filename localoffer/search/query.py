@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from localoffer.search.thesaurus import Thesaurus, ThesaurusEntry
+    from localoffer.search.thesaurus import Thesaurus, ThesaurusEntry, ThesaurusMatch
 
 MAX_CHARS = 200
 MAX_WORDS = 20
@@ -44,6 +44,9 @@ class QueryGroup:
     words: tuple[str, ...]
     alternatives: tuple[str, ...] = ()
     entries: tuple[ThesaurusEntry, ...] = ()
+    # How much the group counts, 0 to 1: a word most services use ("help", "support") counts
+    # for less than a rarer one (``understanding/weights.py``); backends scale by it.
+    weight: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -70,21 +73,37 @@ class ParsedQuery:
         return list(seen)
 
 
-def parse_query(text: str, thesaurus: Thesaurus | None = None) -> ParsedQuery:
-    """Clean ``text``, keep at most 20 words and group them by the thesaurus phrases they form."""
-    typed = _WORD.findall(clean_text(text or ""))[:MAX_WORDS]
-    words = [word.lower() for word in typed]
-    matches = {match.start: match for match in thesaurus.find(words)} if thesaurus else {}
-    groups: list[QueryGroup] = []
+def typed_words(text: str) -> list[str]:
+    """The words of ``text`` as typed (case kept), cleaned, at most 20."""
+    return _WORD.findall(clean_text(text or ""))[:MAX_WORDS]
+
+
+def group_words(
+    words: list[str], matches: list[ThesaurusMatch], skip: set[int] = frozenset()
+) -> list[tuple[int, QueryGroup]]:
+    """Each word, or each thesaurus phrase the words form, as a group with the position it
+    starts at; positions in ``skip`` are left out."""
+    starts = {match.start: match for match in matches}
+    groups: list[tuple[int, QueryGroup]] = []
     position = 0
     while position < len(words):
-        match = matches.get(position)
+        match = starts.get(position)
         if match is None:
-            groups.append(QueryGroup((words[position],)))
+            if position not in skip:
+                groups.append((position, QueryGroup((words[position],))))
             position += 1
             continue
         phrase = tuple(words[match.start : match.end])
         extra = tuple(p for p in match.phrases() if tuple(split_words(p)) != phrase)
-        groups.append(QueryGroup(phrase, extra, match.entries))
+        groups.append((position, QueryGroup(phrase, extra, match.entries)))
         position = match.end
-    return ParsedQuery(" ".join(typed), tuple(groups))
+    return groups
+
+
+def parse_query(text: str, thesaurus: Thesaurus | None = None) -> ParsedQuery:
+    """Clean ``text``, keep at most 20 words and group them by the thesaurus phrases they form."""
+    typed = typed_words(text)
+    words = [word.lower() for word in typed]
+    matches = thesaurus.find(words) if thesaurus else []
+    groups = tuple(group for _, group in group_words(words, matches))
+    return ParsedQuery(" ".join(typed), groups)

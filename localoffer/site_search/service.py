@@ -13,7 +13,7 @@ from localoffer.directory.service import (
 from localoffer.guides.service import public_guides_by_id, search_guides
 from localoffer.models import GuidePage
 from localoffer.search.engine import engine as search_engine
-from localoffer.search.query import ParsedQuery, clean_text, parse_query
+from localoffer.search.query import ParsedQuery, clean_text, split_words
 from localoffer.search.whoosh import ANALYZER
 
 SERVICES_SHOWN = 5
@@ -67,14 +67,16 @@ class CombinedResults:
         return self.guides_total + (self.services.total if self.services else 0)
 
 
-def combined_search(text: str) -> CombinedResults:
-    """Search guides and services with the same words and thesaurus."""
+def combined_search(text: str, exact: bool = False) -> CombinedResults:
+    """Search guides and services with the same words, read the same way (``exact``: the
+    words as typed, uncorrected)."""
     query = clean_text(text or "")
-    if not parse_query(query).groups:
+    if not split_words(query):
         return CombinedResults(query=query)
-    services, outcome = browse_services(DirectoryFilters(q=query), 1, SERVICES_SHOWN)
-    parsed = parse_query(query, search_engine().refresh_thesaurus())
-    response = search_guides(query, per_page=GUIDES_SHOWN * 2)
+    services, outcome = browse_services(DirectoryFilters(q=query, exact=exact), 1, SERVICES_SHOWN)
+    understanding = outcome.understanding or search_engine().understand(query, exact)
+    parsed = understanding.searched
+    response = search_guides(query, per_page=GUIDES_SHOWN * 2, exact=exact)
     hits = [
         GuideHit(
             guide,

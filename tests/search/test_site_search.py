@@ -55,10 +55,15 @@ def test_acronym_finds_services_and_explains_itself(client, pages):
     ), names[:5]
 
 
-def test_misspelling_gets_a_suggestion_from_the_index(pages):
+def test_a_misspelling_is_searched_as_the_closest_known_word_at_once(pages):
     page = pages.get("/services?q=speach")
-    assert "Did you mean" in page.text
-    assert "/services?q=speech" in page.links
+    assert "Showing results for speech" in page.text
+    assert ids_on(page.response.text), "the corrected word finds services on the same page"
+    # A link searches the exact words typed, and that search corrects nothing.
+    assert "/services?q=speach&exact=1" in page.links
+    exact = pages.get("/services?q=speach&exact=1")
+    assert "Showing results for" not in exact.text
+    assert not ids_on(exact.response.text)
 
 
 def test_snippets_highlight_the_words_and_escape_the_rest(client):
@@ -201,7 +206,8 @@ def test_each_search_is_logged_without_anything_about_the_person(client):
     assert event.filters["cost"] == ["free"]
     assert event.result_count > 0
     columns = {c["name"] for c in inspect(db.engine).get_columns("search_event")}
-    assert columns == {"id", "query", "filters", "result_count", "searched_at"}
+    assert columns == {"id", "query", "filters", "result_count", "close_match", "searched_at"}
+    assert event.close_match is True
 
 
 def test_searches_that_find_nothing_are_logged_with_zero(client):

@@ -70,7 +70,6 @@ def test_empty_query_matches_everything_by_name(searchable):
     assert found.total == 6
     assert found.ids == [1, 4, 6, 2, 3, 5]
     assert found.interpreted_as == ""
-    assert found.suggestion is None
 
 
 def test_stop_words_alone_match_everything(searchable):
@@ -211,24 +210,6 @@ def test_snippet_highlights_stemmed_forms(searchable):
         '<strong class="lo-highlight">visiting</strong> <strong class="lo-highlight">schools'
         in found.snippets[6]
     )
-
-
-@pytest.mark.parametrize(
-    "typed, suggested",
-    [
-        ("speach", "speech"),
-        ("autisim", "autism"),
-        ("dislexia", "dyslexia"),
-        ("speach therapy", "speech therapy"),
-    ],
-)
-def test_did_you_mean(searchable, typed, suggested):
-    assert search(searchable, typed).suggestion == suggested
-
-
-def test_no_suggestion_when_words_are_known(searchable):
-    assert search(searchable, "autism").suggestion is None
-    assert search(searchable, "xyzzyplugh").suggestion is None
 
 
 HOSTILE = [

@@ -162,3 +162,15 @@ def _location_of(place: tuple) -> int:
 
 
 SERVICES = ServiceCollection()
+
+
+def listed_towns(connection: Connection) -> list[str]:
+    """The towns of the listed services' locations: the places a query can name."""
+    statement = (
+        select(Location.city)
+        .join(ServiceAtLocation, ServiceAtLocation.location_id == Location.id)
+        .join(Service, Service.id == ServiceAtLocation.service_id)
+        .where(*publicly_listed(), Location.city.is_not(None), Location.city != "")
+        .distinct()
+    )
+    return sorted(connection.scalars(statement))

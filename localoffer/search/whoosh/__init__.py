@@ -2,7 +2,7 @@
 
 - ``schema.py``: the analyser, the fields and their boosts, a document's fields.
 - ``snapshot.py``: one version of the index in memory, every set of documents a bitset.
-- ``ranking.py``: how results are ordered (read it to know the policy), spelling suggestions.
+- ``ranking.py``: how results are ordered (read it to know the policy).
 - ``store.py``: the folder on disk: opening, the write lock, committing, versions, progress.
 - ``backend.py``: ``WhooshBackend``, searching and writing with the above.
 """

@@ -14,7 +14,7 @@ import math
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from whoosh import index as whoosh_index
@@ -34,11 +34,10 @@ from localoffer.search.snippets import make_snippet
 from localoffer.search.thesaurus import Thesaurus
 from localoffer.search.whoosh import store
 from localoffer.search.whoosh.ranking import (
-    SUGGEST_BELOW,
     highlight_terms,
     order,
     plan_query,
-    suggest,
+    town_mask,
 )
 from localoffer.search.whoosh.schema import build_schema, document_fields
 from localoffer.search.whoosh.snapshot import Snapshot, members
@@ -51,6 +50,7 @@ class _View:
     token: tuple[int, int, int]
     searcher: Searcher
     snapshot: Snapshot
+    frequencies: dict[str, int] | None = None
 
 
 def _selected(values: object) -> tuple[str, ...]:
@@ -190,9 +190,24 @@ class WhooshBackend:
         there is none or it cannot be read."""
         return store.read_progress(self.index_dir)
 
+    def word_frequencies(self) -> Mapping[str, int]:
+        """Every letters-only word of the documents' names, descriptions and needs, with how
+        many documents use it; read once per version of the index."""
+        with self._lock:
+            view = self._current()
+            if view.frequencies is None:
+                reader = view.searcher.reader()
+                view.frequencies = {
+                    term.decode("utf-8") if isinstance(term, bytes) else term: info.doc_frequency()
+                    for term, info in reader.iter_field("spelling")
+                }
+            return view.frequencies
+
     def search(self, request: SearchRequest) -> SearchResponse:
         """Run a family's search; see SearchRequest and SearchResponse for the contract."""
-        parsed = parse_query(request.text, self.thesaurus)
+        parsed = request.query
+        if parsed is None:
+            parsed = parse_query(request.text, self.thesaurus)
         per_page = min(max(int(request.per_page), 1), MAX_PER_PAGE)
         page = max(int(request.page), 1)
         near = request.near if request.near is not None and is_valid_point(request.near) else None
@@ -203,8 +218,10 @@ class WhooshBackend:
             text = snap.live
             if groups:
                 text = 0
-                for clause in (clause for clauses in groups for clause in clauses):
+                for clause in (clause for group in groups for clause in group.clauses):
                     text |= clause.mask
+            if request.towns:
+                text &= town_mask(request.towns, snap, searcher)
             ages, place, filters = _filter_masks(request, snap, near)
             all_facets = snap.live
             for mask in filters.values():
@@ -212,12 +229,18 @@ class WhooshBackend:
             matching = text & ages & place & all_facets
             total = matching.bit_count()
             docnums: list[int] = []
+            ordered = order(
+                request.sort,
+                snap,
+                groups,
+                matching,
+                near,
+                page * per_page,
+                request.close_coverage,
+                town_mask(request.prefer_towns, snap, searcher) if request.prefer_towns else 0,
+            )
             if (page - 1) * per_page < total:
-                ordered = order(request.sort, snap, groups, matching, near, page * per_page)
-                docnums = ordered[(page - 1) * per_page :]
-            suggestion = None
-            if total < SUGGEST_BELOW and not parsed.is_empty:
-                suggestion = suggest(searcher.reader(), parsed)
+                docnums = ordered.docnums[(page - 1) * per_page :]
             return SearchResponse(
                 ids=[snap.ids[docnum] for docnum in docnums],
                 total=total,
@@ -237,7 +260,8 @@ class WhooshBackend:
                 },
                 interpreted_as=parsed.text,
                 expansions=parsed.entries,
-                suggestion=suggestion,
+                coverage={snap.ids[docnum]: ordered.shares.get(docnum, 1.0) for docnum in docnums},
+                close_total=ordered.close_total,
             )
 
     def _current(self) -> _View:

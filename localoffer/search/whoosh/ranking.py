@@ -43,7 +43,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from localoffer.search.query import ParsedQuery, QueryGroup
@@ -63,8 +62,8 @@ TIE_BREAKER = 0.5
 LENGTH_EXPONENT = 0.5
 # Matching every group counts in full; matching none of n groups would count 1 - COORDINATION.
 COORDINATION = 0.9
-# A spelling suggestion is looked for when fewer services than this match.
-SUGGEST_BELOW = 3
+# A service with a location in a place typed in the words scores this many times more.
+PLACE_BOOST = 1.5
 
 
 @dataclass(frozen=True)
@@ -117,7 +116,15 @@ def _weighted_phrases(group: QueryGroup) -> list[tuple[tuple[str, ...], float]]:
     return phrases
 
 
-def plan_query(parsed: ParsedQuery, snap: Snapshot, searcher: Searcher) -> list[list[Clause]]:
+@dataclass(frozen=True)
+class PlannedGroup:
+    """The clauses any of which matches one query group, and how much the group counts."""
+
+    clauses: list[Clause]
+    weight: float = 1.0
+
+
+def plan_query(parsed: ParsedQuery, snap: Snapshot, searcher: Searcher) -> list[PlannedGroup]:
     """Per query group, the clauses any of which matches it; built from postings, not syntax."""
     groups = []
     for group in parsed.groups:
@@ -141,9 +148,23 @@ def plan_query(parsed: ParsedQuery, snap: Snapshot, searcher: Searcher) -> list[
         if len(group.words) == 1 and re.search(r"\d", word) and re.search(r"[a-z]", word):
             searched = True
             clauses.append(Clause(1.0, (snap.leaf(searcher, "postcodes", word),)))
-        if searched:
-            groups.append(clauses)
+        if searched and group.weight > 0:
+            groups.append(PlannedGroup(clauses, group.weight))
     return groups
+
+
+def town_mask(towns: tuple[str, ...], snap: Snapshot, searcher: Searcher) -> int:
+    """The documents with a location in any of ``towns`` (every word of the name matching)."""
+    mask = 0
+    for town in towns:
+        tokens = _distinct_tokens(town)
+        if not tokens:
+            continue
+        found = snap.live
+        for token in tokens:
+            found &= snap.leaf(searcher, "towns", token).mask
+        mask |= found
+    return mask
 
 
 def _phrase_scores(
@@ -156,11 +177,14 @@ def _phrase_scores(
     return by_phrase[clause.phrase]
 
 
-def relevance(groups: list[list[Clause]], allowed: int, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Scores of the ``allowed`` documents, as (document numbers, their scores). Within a
-    group, a phrase scores the sum over its fields and the group scores its best phrase plus a
-    share of the rest (so synonyms do not simply add up); groups add up, scaled by how many
-    matched. Documents that score nothing are left out.
+def relevance(
+    groups: list[PlannedGroup], allowed: int, size: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Scores of the ``allowed`` documents, as (document numbers, their scores, the share of
+    the groups' weight each matched). Within a group, a phrase scores the sum over its fields
+    and the group scores its best phrase plus a share of the rest (so synonyms do not simply
+    add up); groups add up, each times its weight, scaled by the share of the weight matched.
+    Documents that score nothing are left out.
 
     Every document is scored at once in arrays over all document numbers, with the same
     floating-point operations in the same order as scoring one document at a time would do,
@@ -168,14 +192,14 @@ def relevance(groups: list[list[Clause]], allowed: int, size: int) -> tuple[np.n
     """
     allowed_dense = dense(allowed, size)
     totals = np.zeros(size)
-    matched = np.zeros(size, dtype=np.int64)
-    for clauses in groups:
+    matched = np.zeros(size)
+    for group in groups:
         # Only phrases that add something to an allowed document get an array: one that adds
         # nothing would add 0.0 to every sum and leave every maximum as it is (scores are
         # never negative). The sums are made in phrase order, as when every phrase had one.
         by_phrase: dict[int, np.ndarray] = {}
         weights: dict[int, float] = {}
-        for clause in clauses:
+        for clause in group.clauses:
             if len(clause.leaves) == 1:
                 leaf = clause.leaves[0]
                 if not leaf.mask & allowed:
@@ -207,14 +231,13 @@ def relevance(groups: list[list[Clause]], allowed: int, size: int) -> tuple[np.n
             np.maximum(best, weighted, out=best)
         scored = best > 0.0
         group_score = best + TIE_BREAKER * (summed - best)
-        totals[scored] += group_score[scored]
-        matched += scored
-    # More of the typed words matching ranks higher; partial matches still count.
-    scale = np.array(
-        [(1 - COORDINATION) + COORDINATION * n / len(groups) for n in range(len(groups) + 1)]
-    )
+        totals[scored] += group_score[scored] * group.weight
+        matched[scored] += group.weight
+    # More of the typed words' weight matching ranks higher; partial matches still count.
     docnums = np.flatnonzero(matched)
-    return docnums, totals[docnums] * scale[matched[docnums]]
+    share = matched[docnums] / sum(group.weight for group in groups)
+    scale = (1 - COORDINATION) + COORDINATION * share
+    return docnums, totals[docnums] * scale, share
 
 
 def top_by_score(docnums: np.ndarray, scores: np.ndarray, rank: np.ndarray, stop: int) -> list[int]:
@@ -228,22 +251,57 @@ def top_by_score(docnums: np.ndarray, scores: np.ndarray, rank: np.ndarray, stop
     return docnums[order[:stop]].tolist()
 
 
+@dataclass
+class Ordered:
+    """The first document numbers in order, and each matching document's share of the words
+    (all of them when there are no words to match)."""
+
+    docnums: list[int]
+    shares: dict[int, float]
+    close_total: int
+
+
 def order(
     sort: str,
     snap: Snapshot,
-    groups: list[list[Clause]],
+    groups: list[PlannedGroup],
     matching: int,
     near: tuple[float, float] | None,
     stop: int,
+    close_coverage: float = 0.0,
+    preferred: int = 0,
+) -> Ordered:
+    """The first ``stop`` matching document numbers in the requested order. By relevance,
+    documents in ``preferred`` (a place typed in the words) score ``PLACE_BOOST`` times more;
+    by distance, the close matches (``close_coverage``) come first, nearest first."""
+    if not groups:
+        total = matching.bit_count()
+        return Ordered(_order_without_words(sort, snap, matching, near, stop), {}, total)
+    docnums, scores, shares = relevance(groups, matching, snap.size)
+    close = shares >= close_coverage - 1e-9
+    close_total = int(np.count_nonzero(close))
+    share_of = dict(zip(docnums.tolist(), shares.tolist(), strict=True))
+    if sort == "distance" and near is not None:
+        # Close matches nearest first, then the rest nearest first; ties by name.
+        distances = snap.distance_array(near)[docnums]
+        keys = np.lexsort((snap.rank_array[docnums], distances, ~close))
+        return Ordered(docnums[keys[:stop]].tolist(), share_of, close_total)
+    if sort == "name":
+        keys = np.lexsort((snap.rank_array[docnums],))
+        return Ordered(docnums[keys[:stop]].tolist(), share_of, close_total)
+    if preferred:
+        in_place = dense(preferred, snap.size)[docnums]
+        scores = np.where(in_place, scores * PLACE_BOOST, scores)
+    return Ordered(top_by_score(docnums, scores, snap.rank_array, stop), share_of, close_total)
+
+
+def _order_without_words(
+    sort: str, snap: Snapshot, matching: int, near: tuple[float, float] | None, stop: int
 ) -> list[int]:
-    """The first ``stop`` matching document numbers in the requested order."""
     if sort == "distance" and near is not None:
         docnums = np.flatnonzero(dense(matching, snap.size))
         # Nearest first (those without a location last), ties by name.
         return top_by_score(docnums, -snap.distance_array(near)[docnums], snap.rank_array, stop)
-    if sort != "name" and groups:
-        docnums, scores = relevance(groups, matching, snap.size)
-        return top_by_score(docnums, scores, snap.rank_array, stop)
     docnums = np.flatnonzero(dense(matching, snap.size))
     ranks = snap.rank_array[docnums]
     if len(docnums) > stop:
@@ -257,26 +315,3 @@ def highlight_terms(parsed: ParsedQuery) -> frozenset[str]:
     phrases = [" ".join(group.words) for group in parsed.groups]
     phrases += [phrase for group in parsed.groups for phrase in group.alternatives]
     return frozenset(token for phrase in phrases for token in _tokens(phrase))
-
-
-def _correct(reader: IndexReader, word: str) -> str | None:
-    """The index's most frequent word one (or for long words two) edits from ``word``."""
-    if len(word) < 4 or not word.isalpha() or reader.doc_frequency("spelling", word):
-        return None
-    for distance in (1, 2) if len(word) >= 6 else (1,):
-        found = reader.terms_within("spelling", word, distance, prefix=1)
-        candidates = [c for c in found if c != word]
-        if candidates:
-            return min(candidates, key=lambda c: (-reader.doc_frequency("spelling", c), c))
-    return None
-
-
-def suggest(reader: IndexReader, parsed: ParsedQuery) -> str | None:
-    """The query with unknown words replaced by close words from the index, if any changed."""
-    words: list[str] = []
-    changed = False
-    for group in parsed.groups:
-        better = None if group.entries else _correct(reader, group.words[0])
-        words.extend([better] if better else group.words)
-        changed = changed or better is not None
-    return " ".join(words) if changed else None

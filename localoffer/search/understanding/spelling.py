@@ -1,0 +1,99 @@
+"""Correcting a word the directory does not know to the closest word it does.
+
+A word is corrected only when nothing knows it: not the indexes (any collection), not the
+glossary, not the place names, and not an ordinary English dictionary (``english.py``). Then
+the closest known word wins: fewest edits (insert, delete, change or swap two neighbouring
+letters), at most one edit for words under six letters and two from six, then the word more
+services use, then the alphabet. Words under four letters, and anything with a digit
+(numbers, postcodes, ages), are never corrected.
+
+Candidates come from a "symmetric delete" table (the known words with one letter removed,
+built once per vocabulary), so a correction looks at a few dozen entries, not every word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+
+MIN_LENGTH = 4
+# Words this long or longer may be two edits from what was meant.
+TWO_EDITS_FROM = 6
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def edit_distance(a: str, b: str, limit: int = 2) -> int:
+    """The optimal string alignment distance between ``a`` and ``b`` (a swap of neighbours is
+    one edit); any distance above ``limit`` is returned as ``limit + 1``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return min(previous[len(b)], limit + 1)
+
+
+class SpellingCorrector:
+    """Known words with how many documents use each, and the closest one to an unknown word."""
+
+    def __init__(
+        self,
+        frequencies: Mapping[str, int],
+        also_known: Iterable[str] = (),
+        is_real_word: Callable[[str], bool] = lambda word: False,
+    ) -> None:
+        self.frequencies = dict(frequencies)
+        for word in also_known:
+            # Glossary and place words count as used at least once, so they can be offered.
+            self.frequencies.setdefault(word, 1)
+        self.is_real_word = is_real_word
+        self._by_delete: dict[str, list[str]] = {}
+        for word in self.frequencies:
+            if len(word) >= MIN_LENGTH - 1 and word.isalpha():
+                for shorter in _deletes(word):
+                    self._by_delete.setdefault(shorter, []).append(word)
+
+    def knows(self, word: str) -> bool:
+        return word in self.frequencies
+
+    def correct(self, word: str) -> str | None:
+        """The known word ``word`` was probably meant to be, or None to leave it as typed."""
+        if (
+            len(word) < MIN_LENGTH
+            or not word.isalpha()
+            or word in self.frequencies
+            or self.is_real_word(word)
+        ):
+            return None
+        limit = 2 if len(word) >= TWO_EDITS_FROM else 1
+        candidates: set[str] = set()
+        typed_deletes = _deletes(word)
+        for probe in (word, *typed_deletes):
+            if probe in self.frequencies:
+                candidates.add(probe)  # a letter too many (or two)
+            candidates.update(self._by_delete.get(probe, ()))  # missing, changed or swapped
+        if limit >= 2:
+            for once in typed_deletes:
+                for probe in _deletes(once):
+                    if probe in self.frequencies:
+                        candidates.add(probe)
+        best: tuple[int, int, str] | None = None
+        for candidate in candidates:
+            distance = edit_distance(word, candidate, limit)
+            if distance > limit:
+                continue
+            key = (distance, -self.frequencies[candidate], candidate)
+            if best is None or key < best:
+                best = key
+        return None if best is None else best[2]

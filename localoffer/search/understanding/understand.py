@@ -1,0 +1,130 @@
+"""One reading of a family's words, the same for every page, the API and every backend.
+
+In order: the words are cleaned; each word nothing knows is corrected to the closest known word
+(``spelling.py``), unless the family asked for their exact words; glossary phrases are found;
+an age (``ages.py``) and a place (``places.py``) outside those phrases are taken out as filters;
+filler words are dropped (``filler.py``) and every other word is weighed (``weights.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from localoffer.search.query import ParsedQuery, QueryGroup, group_words, typed_words
+from localoffer.search.thesaurus import Thesaurus
+from localoffer.search.understanding.ages import AgeMention, find_age
+from localoffer.search.understanding.filler import is_filler
+from localoffer.search.understanding.places import Gazetteer, PlaceMention
+from localoffer.search.understanding.spelling import SpellingCorrector
+from localoffer.search.understanding.weights import word_weight
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What was typed, how it was read, and what is searched for."""
+
+    query: str
+    typed: tuple[str, ...] = ()
+    searched: ParsedQuery = field(default_factory=lambda: ParsedQuery("", ()))
+    # (typed word, word searched for) for each corrected word, in order.
+    corrections: tuple[tuple[str, str], ...] = ()
+    age: AgeMention | None = None
+    place: PlaceMention | None = None
+    exact: bool = False
+
+    @property
+    def corrected_query(self) -> str | None:
+        """The typed words with the corrections made, or None when nothing was corrected."""
+        if not self.corrections:
+            return None
+        changes = dict(self.corrections)
+        return " ".join(changes.get(word.lower(), word) for word in self.typed)
+
+    @property
+    def meaningful(self) -> bool:
+        """True when words other than filler, an age or a place were typed."""
+        return not self.searched.is_empty
+
+    def without(self, mention: AgeMention | PlaceMention | None) -> str:
+        """The typed words without those of ``mention`` (for removing an understood filter)."""
+        if mention is None:
+            return self.query
+        kept = [w for i, w in enumerate(self.typed) if not mention.start <= i < mention.end]
+        return " ".join(kept)
+
+    def as_json(self) -> dict:
+        """What the API says it did with the words."""
+        return {
+            "query": self.query,
+            "corrected_query": self.corrected_query,
+            "understood": {
+                "age": None
+                if self.age is None
+                else {"minimum": self.age.low, "maximum": self.age.high, "label": self.age.label},
+                "place": None if self.place is None else self.place.name,
+            },
+        }
+
+
+@dataclass(frozen=True)
+class Reader:
+    """What reading words needs: the glossary, the known words and the directory's places."""
+
+    thesaurus: Thesaurus
+    corrector: SpellingCorrector
+    gazetteer: Gazetteer
+    # How many documents use a word, and how many documents there are.
+    frequency: Callable[[str], int]
+    documents: int
+    # Every word of the glossary's terms, synonyms and expansions.
+    glossary_words: frozenset[str] = frozenset()
+
+
+def understand(text: str, reader: Reader, exact: bool = False) -> Understanding:
+    """Read ``text`` as a family meant it (``exact``: search the words as typed, uncorrected)."""
+    typed = typed_words(text)
+    words = [word.lower() for word in typed]
+    corrections: list[tuple[str, str]] = []
+    if not exact:
+        for position, word in enumerate(words):
+            better = None if is_filler(word) else reader.corrector.correct(word)
+            if better is not None:
+                corrections.append((word, better))
+                words[position] = better
+    matches = reader.thesaurus.find(words)
+    taken = {i for match in matches for i in range(match.start, match.end)}
+    age = find_age(words, taken)
+    if age is not None:
+        taken |= set(range(age.start, age.end))
+    place = reader.gazetteer.find(words, taken)
+    skip: set[int] = set()
+    for mention in (age, place):
+        if mention is not None:
+            skip |= set(range(mention.start, mention.end))
+    matches = [m for m in matches if not skip.intersection(range(m.start, m.end))]
+    grouped = group_words(words, matches, skip)
+    groups = [group for _, group in grouped if group.entries or not is_filler(group.words[0])]
+    if not groups and age is None and place is None:
+        # Only filler was typed: search the words as they are rather than nothing.
+        groups = [group for _, group in grouped]
+    weighed = tuple(_weigh(group, reader) for group in groups)
+    return Understanding(
+        query=" ".join(typed),
+        typed=tuple(typed),
+        searched=ParsedQuery(" ".join(w for g in weighed for w in g.words), weighed),
+        corrections=tuple(corrections),
+        age=age,
+        place=place,
+        exact=exact,
+    )
+
+
+def _weigh(group: QueryGroup, reader: Reader) -> QueryGroup:
+    if group.entries or len(group.words) > 1:
+        return group
+    word = group.words[0]
+    weight = word_weight(
+        word, reader.frequency(word), reader.documents, word in reader.glossary_words
+    )
+    return QueryGroup(group.words, group.alternatives, group.entries, weight)
