@@ -39,7 +39,7 @@ class SearchRequest:
     # The words as the engine read them (``understanding``): groups with their weights. When
     # None, the backend groups ``text`` with its thesaurus itself.
     query: ParsedQuery | None = None
-    # Services with a location in one of these towns rank higher (by ``PLACE_BOOST``) ...
+    # Close matches with a location in one of these towns come first ...
     prefer_towns: tuple[str, ...] = ()
     # ... or, here, are the only ones found.
     towns: tuple[str, ...] = ()

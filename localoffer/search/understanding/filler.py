@@ -29,6 +29,9 @@ FILLER_WORDS = frozenset(
     anybody everything everyone thing things stuff sort kind bit
     currently recently already always never sometimes usually
     hi hello thanks thank
+    isnt doesnt dont didnt wont cant couldnt wouldnt shouldnt arent wasnt werent hasnt
+    havent im ive id ill youre theyre thats whats theres
+    feel feels feeling felt so tell told think thought anyone's somebody
     """.split()
 )
 

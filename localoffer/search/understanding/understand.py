@@ -19,6 +19,11 @@ from localoffer.search.understanding.places import Gazetteer, PlaceMention
 from localoffer.search.understanding.spelling import SpellingCorrector
 from localoffer.search.understanding.weights import word_weight
 
+# A query with this many meaningful words or phrases is a sentence ...
+SENTENCE_GROUPS = 5
+# ... in which a word no listing uses counts this much.
+SENTENCE_UNKNOWN_WEIGHT = 0.5
+
 
 @dataclass(frozen=True)
 class Understanding:
@@ -108,7 +113,8 @@ def understand(text: str, reader: Reader, exact: bool = False) -> Understanding:
     if not groups and age is None and place is None:
         # Only filler was typed: search the words as they are rather than nothing.
         groups = [group for _, group in grouped]
-    weighed = tuple(_weigh(group, reader) for group in groups)
+    sentence = len(groups) >= SENTENCE_GROUPS
+    weighed = tuple(_weigh(group, reader, sentence) for group in groups)
     return Understanding(
         query=" ".join(typed),
         typed=tuple(typed),
@@ -120,11 +126,14 @@ def understand(text: str, reader: Reader, exact: bool = False) -> Understanding:
     )
 
 
-def _weigh(group: QueryGroup, reader: Reader) -> QueryGroup:
+def _weigh(group: QueryGroup, reader: Reader, sentence: bool) -> QueryGroup:
     if group.entries or len(group.words) > 1:
         return group
     word = group.words[0]
-    weight = word_weight(
-        word, reader.frequency(word), reader.documents, word in reader.glossary_words
-    )
+    used_by = reader.frequency(word)
+    weight = word_weight(word, used_by, reader.documents, word in reader.glossary_words)
+    if sentence and used_by == 0 and word not in reader.glossary_words:
+        # In a long sentence a word no listing uses is more often how someone writes than
+        # what they need; in a short query ("dentist for autistic child") it is the need.
+        weight = min(weight, SENTENCE_UNKNOWN_WEIGHT)
     return QueryGroup(group.words, group.alternatives, group.entries, weight)

@@ -60,10 +60,11 @@ TIE_BREAKER = 0.5
 # An alternative longer than what was typed is scaled by (typed words / its words) to this
 # power: the square root, as classic Lucene normalises for length.
 LENGTH_EXPONENT = 0.5
+# A close match scoring at least this share of the best score is a good match: first when
+# sorting by distance, and first in a place typed in the words.
+GOOD_SHARE = 0.4
 # Matching every group counts in full; matching none of n groups would count 1 - COORDINATION.
 COORDINATION = 0.9
-# A service with a location in a place typed in the words scores this many times more.
-PLACE_BOOST = 1.5
 
 
 @dataclass(frozen=True)
@@ -271,27 +272,33 @@ def order(
     close_coverage: float = 0.0,
     preferred: int = 0,
 ) -> Ordered:
-    """The first ``stop`` matching document numbers in the requested order. By relevance,
-    documents in ``preferred`` (a place typed in the words) score ``PLACE_BOOST`` times more;
-    by distance, the close matches (``close_coverage``) come first, nearest first."""
+    """The first ``stop`` matching document numbers in the requested order. By relevance, the
+    good matches (close, ``close_coverage``, and scoring ``GOOD_SHARE`` of the best) in
+    ``preferred`` (a place typed in the words) come first; by distance, the good matches come
+    first, nearest first."""
     if not groups:
         total = matching.bit_count()
         return Ordered(_order_without_words(sort, snap, matching, near, stop), {}, total)
     docnums, scores, shares = relevance(groups, matching, snap.size)
     close = shares >= close_coverage - 1e-9
     close_total = int(np.count_nonzero(close))
+    # A good match: close, and scoring at least GOOD_SHARE of the best score (a service that
+    # only mentions the words in passing is close but not good).
+    good = close & (scores >= GOOD_SHARE * scores.max()) if len(scores) else close
     share_of = dict(zip(docnums.tolist(), shares.tolist(), strict=True))
     if sort == "distance" and near is not None:
-        # Close matches nearest first, then the rest nearest first; ties by name.
+        # Good matches nearest first, then the rest nearest first; ties by name.
         distances = snap.distance_array(near)[docnums]
-        keys = np.lexsort((snap.rank_array[docnums], distances, ~close))
+        keys = np.lexsort((snap.rank_array[docnums], distances, ~good))
         return Ordered(docnums[keys[:stop]].tolist(), share_of, close_total)
     if sort == "name":
         keys = np.lexsort((snap.rank_array[docnums],))
         return Ordered(docnums[keys[:stop]].tolist(), share_of, close_total)
     if preferred:
-        in_place = dense(preferred, snap.size)[docnums]
-        scores = np.where(in_place, scores * PLACE_BOOST, scores)
+        # Good matches in the place first, by score; then everything else by score.
+        first = good & dense(preferred, snap.size)[docnums]
+        keys = np.lexsort((snap.rank_array[docnums], -scores, ~first))
+        return Ordered(docnums[keys[:stop]].tolist(), share_of, close_total)
     return Ordered(top_by_score(docnums, scores, snap.rank_array, stop), share_of, close_total)
 
 
