@@ -82,7 +82,7 @@ def _age_phrase(words: Sequence[str], start: int) -> AgeMention | None:
             return AgeMention(start, end, 0, value - 1)
     if word in ("over", "above") and (value := _number(_at(words, start + 1))) is not None:
         end = start + 2 + (_at(words, start + 2) in _YEAR_WORDS | {"s"})
-        return AgeMention(start, end, min(value + 1, MAX_AGE), MAX_AGE)
+        return AgeMention(start, end, value, MAX_AGE)  # "over 16s": 16 and older
     if word in ("aged", "age", "ages") and _number(_at(words, start + 1)) is not None:
         found = _age_phrase(words, start + 1)
         if found is not None:
@@ -102,12 +102,16 @@ def _age_phrase(words: Sequence[str], start: int) -> AgeMention | None:
         return None
     if _at(words, start - 1) in ("year", "yr") and start >= 1:
         return None
-    if _at(words, start + 1) in ("to", "and", "-") and (
+    if _at(words, start + 1) in ("to", "and") and (
         (high := _number(_at(words, start + 2))) is not None
         and high >= value
         and _at(words, start + 3) in _YEAR_WORDS | _OLD_WORDS
     ):
         return AgeMention(start, _after_years(words, start + 3), value, high)
+    if (high := _number(_at(words, start + 1))) is not None and high >= value:
+        # "3-5 year olds": the hyphen is not a word.
+        if _at(words, start + 2) in _YEAR_WORDS | _OLD_WORDS:
+            return AgeMention(start, _after_years(words, start + 2), value, high)
     return AgeMention(start, _after_years(words, start + 1), value, value)
 
 
