@@ -16,8 +16,8 @@ import math
 
 RARE_SHARE = 0.03
 COMMON_SHARE = 0.25
-COMMON_WEIGHT = 0.25
-GENERIC_WEIGHT = 0.35
+COMMON_WEIGHT = 0.15
+GENERIC_WEIGHT = 0.2
 GENERIC_WORDS = frozenset(
     """
     help helps helping helpful support supports supported supporting service services
