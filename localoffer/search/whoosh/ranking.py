@@ -18,18 +18,20 @@ for ``SINGLE_WORD_WEIGHT``. A group scores its best phrase plus ``TIE_BREAKER`` 
 rest, so a service that repeats several synonyms is not ranked above one named for the typed
 words. A postcode-like word ("po4") also matches the postcodes field.
 
-Coordination. The groups' scores add up, and the total is scaled by how many groups matched:
-``(1 - COORDINATION) + COORDINATION * matched / groups``. A service matching every typed word
-ranks above one matching some of them, but a partial match still counts and is still listed
-(the text matches any group; filters narrow it).
+Weights and coordination. Each group carries a weight from the engine (``QueryGroup.weight``,
+set above the backend by ``search/understanding/weights.py``: common words count less). A
+group's score is multiplied by its weight, the groups' scores add up, and the total is scaled by
+the share of the weight matched: ``(1 - COORDINATION) + COORDINATION * share``. A service
+matching every meaningful word ranks above one matching some of them, but a partial match still
+counts and is still listed (the text matches any group; filters narrow it). The share is also
+returned: at least ``SearchRequest.close_coverage`` makes a close match (``close_total``).
 
 Ties, and other orders. Equal scores are ordered by name (case-folded, then id), so the order is
-the same every time. Sorting by name ignores scores; sorting by distance puts the nearest first
-(services with no location last), ties again by name. With no words, results are by name.
-
-Spelling. When fewer than ``SUGGEST_BELOW`` services match, each single unknown word (not a
-thesaurus term) is replaced by the index's most frequent word one edit away (two for words of
-six letters or more), and the changed query is offered as "did you mean".
+the same every time. Sorting by name ignores scores. Sorting by distance puts the good matches
+(close, and scoring at least ``GOOD_SHARE`` of the best) nearest first, then the rest nearest
+first (services with no location last), ties again by name. A place typed in the words
+(``prefer_towns``) puts the good matches with a location there first. With no words, results
+are by name, or by distance.
 
 Scores are computed for every matching document at once in numpy arrays, with the same
 floating-point operations in the same order as scoring one document at a time, so the order
