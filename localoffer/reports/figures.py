@@ -229,17 +229,25 @@ def _filters_used(period: Period) -> list[dict]:
 
 
 def searches(period: Period) -> dict:
-    """How many searches, how many found nothing, the filters used, and the words only as
+    """How many searches, how many found nothing, how many found services but none close to
+    the words (``close_match`` false: a gap too), the filters used, and the words only as
     ``reports/search_words.py`` allows (searched on 5 days and approved; the rest counted)."""
-    total, with_no_results = db.session.execute(
+    total, with_no_results, with_no_close_match = db.session.execute(
         select(
             func.count(SearchEvent.id),
             func.sum(case((SearchEvent.result_count == 0, 1), else_=0)),
+            func.sum(
+                case(
+                    (and_(SearchEvent.result_count > 0, SearchEvent.close_match.is_(False)), 1),
+                    else_=0,
+                )
+            ),
         ).where(_in_period(SearchEvent.searched_at, period))
     ).one()
     return {
         "total": int(total or 0),
         "with_no_results": int(with_no_results or 0),
+        "with_no_close_match": int(with_no_close_match or 0),
         **published_searches(period),
         "filters": _filters_used(period),
     }

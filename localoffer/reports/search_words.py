@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Date, case, cast, func, select
+from sqlalchemy import Date, and_, case, cast, func, select
 from sqlalchemy.exc import IntegrityError
 
 from localoffer import audit
@@ -226,11 +226,17 @@ def typed_searches(period: Period, limit: int = 20) -> list[dict]:
     for officers only, never for a public page."""
     count = func.count(SearchEvent.id)
     none_found = func.sum(case((SearchEvent.result_count == 0, 1), else_=0))
+    none_close = func.sum(
+        case((and_(SearchEvent.result_count > 0, SearchEvent.close_match.is_(False)), 1), else_=0)
+    )
     rows = db.session.execute(
-        select(SearchEvent.query, count, none_found)
+        select(SearchEvent.query, count, none_found, none_close)
         .where(*_with_words_in(period))
         .group_by(SearchEvent.query)
         .order_by(count.desc(), SearchEvent.query)
         .limit(limit)
     )
-    return [{"query": q, "count": int(n), "with_no_results": int(z or 0)} for q, n, z in rows]
+    return [
+        {"query": q, "count": int(n), "with_no_results": int(z or 0), "no_close_match": int(c or 0)}
+        for q, n, z, c in rows
+    ]

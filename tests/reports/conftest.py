@@ -109,13 +109,14 @@ def build_year() -> dict:
     draft = _service(None, ["education"])  # a draft
     _service(at(2018, 1, 1), ["education"], archived=at(2019, 1, 1))  # archived before
 
-    def search(query, results, filters, when=None):
+    def search(query, results, filters, when=None, close_match=None):
         db.session.add(
             SearchEvent(
                 query=query,
                 result_count=results,
                 filters=filters,
                 searched_at=when or at(2019, 12, 1),
+                close_match=close_match,
             )
         )
 
@@ -133,8 +134,10 @@ def build_year() -> dict:
     search(  # approved, but searched on one day only: counted
         "wheelchair swimming", 0, {"q": "wheelchair swimming", "postcode": "PO1 2AB", "within": "5"}
     )
-    for when in december:  # 5 days, nobody has decided: counted
-        search("bedwetting", 2, {}, when)
+    for when in december[:3]:  # 5 days, nobody has decided: counted; 3 found nothing close
+        search("bedwetting", 2, {}, when, close_match=False)
+    for when in december[3:]:
+        search("bedwetting", 2, {}, when, close_match=True)
     for when in december:  # 5 days, hidden by an officer: counted
         search("speech therapy", 3, {}, when)
     search("my son tom has autism and needs help at school", 4, {})  # once: counted

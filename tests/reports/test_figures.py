@@ -49,6 +49,7 @@ def test_what_families_looked_for(figures):
     assert figures["searches"] == {
         "total": 25,
         "with_no_results": 8,
+        "with_no_close_match": 3,
         "with_words": 24,
         "with_words_no_results": 8,
         # Only the phrases searched on 5 different days and approved by an officer.
