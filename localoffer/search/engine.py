@@ -154,13 +154,21 @@ class SearchEngine:
             for phrase in entry.phrases()
             for word in split_words(phrase)
         }
+        # Words that are a glossary phrase on their own ("autism", "dyslexia"): meaningful
+        # however many listings use them.
+        glossary_terms = {
+            phrase
+            for entry in thesaurus.entries
+            for phrase in entry.phrases()
+            if len(split_words(phrase)) == 1
+        }
         return Reader(
             thesaurus=thesaurus,
             corrector=SpellingCorrector(known, glossary_words | gazetteer.words(), is_english_word),
             gazetteer=gazetteer,
             frequency=lambda word: services.get(word, 0),
             documents=max(_document_count(self.indexes["services"]), 1),
-            glossary_words=frozenset(glossary_words),
+            glossary_words=frozenset(glossary_terms),
         )
 
     def refresh_thesaurus(self) -> Thesaurus:

@@ -32,6 +32,12 @@ FILLER_WORDS = frozenset(
     isnt doesnt dont didnt wont cant couldnt wouldnt shouldnt arent wasnt werent hasnt
     havent im ive id ill youre theyre thats whats theres
     feel feels feeling felt so tell told think thought anyone's somebody
+    properly proper start starts started starting gets wants wanted going go goes went
+    next last new soon later ago since lately today tomorrow yesterday tonight
+    morning mornings afternoon evening night nights week weeks month months year's
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday
+    lot lots loads many much more less bit quite really very extremely totally
     """.split()
 )
 

@@ -82,7 +82,7 @@ class Reader:
     # How many documents use a word, and how many documents there are.
     frequency: Callable[[str], int]
     documents: int
-    # Every word of the glossary's terms, synonyms and expansions.
+    # The glossary's one-word terms, synonyms and expansions ("autism", "dyslexia").
     glossary_words: frozenset[str] = frozenset()
 
 

@@ -21,6 +21,7 @@ GENERIC_WEIGHT = 0.2
 GENERIC_WORDS = frozenset(
     """
     help helps helping helpful support supports supported supporting service services
+    care caring need needs needed problem problems issue issues difficulty difficulties
     home homes school schools child children young people person family families parent
     parents carer carers advice information info team teams group groups centre center
     talk talking assessment assessments local provision provider providers offer needs
