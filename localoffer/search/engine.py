@@ -38,14 +38,17 @@ from localoffer.search.thesaurus import Thesaurus, ThesaurusEntry
 from localoffer.search.understanding import Understanding, understand
 from localoffer.search.understanding.english import is_english_word
 from localoffer.search.understanding.places import Gazetteer
-from localoffer.search.understanding.spelling import SpellingCorrector
+from localoffer.search.understanding.spelling import PhraseCorrector, SpellingCorrector
 from localoffer.search.understanding.understand import Reader
 
 logger = logging.getLogger(__name__)
 
 # A result matching at least this share of the weight of the meaningful words typed is a
-# close match; when none does, the page says so and the search is counted as a gap.
+# close match; when none does, the page says so and the search is counted as a gap. A
+# sentence (five or more meaningful words) needs half of it: families write more words than
+# any one listing holds.
 CLOSE_COVERAGE = 0.7
+SENTENCE_CLOSE_COVERAGE = 0.5
 
 
 # Read on a database without the change counter (before migration 0009), before every search.
@@ -166,6 +169,11 @@ class SearchEngine:
             thesaurus=thesaurus,
             corrector=SpellingCorrector(known, glossary_words | gazetteer.words(), is_english_word),
             gazetteer=gazetteer,
+            phrases=PhraseCorrector(
+                tuple(split_words(phrase))
+                for entry in thesaurus.entries
+                for phrase in entry.triggers()
+            ),
             frequency=lambda word: services.get(word, 0),
             documents=max(_document_count(self.indexes["services"]), 1),
             glossary_words=frozenset(glossary_terms),
@@ -271,7 +279,7 @@ def with_understanding(request: SearchRequest, understanding: Understanding) -> 
         age=age,
         prefer_towns=place if understanding.meaningful else (),
         towns=() if understanding.meaningful else place,
-        close_coverage=CLOSE_COVERAGE,
+        close_coverage=SENTENCE_CLOSE_COVERAGE if understanding.sentence else CLOSE_COVERAGE,
     )
 
 

@@ -12,7 +12,11 @@ from localoffer.search.understanding import understand
 from localoffer.search.understanding.ages import find_age
 from localoffer.search.understanding.english import is_english_word
 from localoffer.search.understanding.places import Gazetteer
-from localoffer.search.understanding.spelling import SpellingCorrector, edit_distance
+from localoffer.search.understanding.spelling import (
+    PhraseCorrector,
+    SpellingCorrector,
+    edit_distance,
+)
 from localoffer.search.understanding.understand import Reader
 from localoffer.search.understanding.weights import COMMON_WEIGHT, GENERIC_WEIGHT, word_weight
 
@@ -135,6 +139,9 @@ def reader(thesaurus: Thesaurus | None = None) -> Reader:
         thesaurus=thesaurus,
         corrector=corrector(),
         gazetteer=Gazetteer(["Havant", "Southsea"]),
+        phrases=PhraseCorrector(
+            tuple(phrase.split()) for entry in thesaurus.entries for phrase in entry.triggers()
+        ),
         frequency=lambda word: KNOWN.get(word, 0),
         documents=200,
         glossary_words=frozenset({"speech", "therapy", "autism"}),
@@ -184,8 +191,27 @@ def test_common_and_generic_words_count_less_than_rare_and_glossary_words():
     assert weights["behaviour"] > weights["home"] and weights["behaviour"] > weights["help"]
 
 
-def test_a_word_no_listing_uses_counts_half_only_in_a_long_sentence():
-    short = understand("dentist autism", reader()).searched.groups
-    assert dict((g.words[0], g.weight) for g in short)["dentist"] == 1.0
-    long = understand("autism speech therapy swimming riding dentist", reader()).searched.groups
-    assert dict((g.words[0], g.weight) for g in long)["dentist"] == 0.5
+def test_a_word_nothing_knows_counts_in_a_short_query_and_not_in_a_sentence():
+    short = understand("dentist autism", reader())
+    assert dict((g.words[0], g.weight) for g in short.searched.groups)["dentist"] == 1.0
+    assert short.sentence is False
+    long = understand("autism speech therapy swimming riding dentist", reader())
+    assert long.sentence is True
+    assert dict((g.words[0], g.weight) for g in long.searched.groups)["dentist"] == 0.25
+
+
+def test_a_real_word_slipped_into_a_glossary_phrase_is_put_right():
+    thesaurus = Thesaurus(
+        [ThesaurusEntry("Short breaks", "Time off from caring.", ("short breaks",), ("respite",))]
+    )
+    found = understand("short brakes for disabled kids", reader(thesaurus))
+    assert found.corrected_query == "short breaks for disabled kids"
+    assert found.searched.groups[0].words == ("short", "breaks")
+    # Both words wrong is not a slip: nothing to anchor it.
+    assert understand("shirt brakes", reader(thesaurus)).corrected_query is None
+
+
+def test_a_three_letter_slip_is_corrected_only_to_a_word_with_its_first_letter():
+    fixer = corrector(home=60, portage=4, visits=3)
+    assert fixer.correct("hom") == "home"
+    assert fixer.correct("ome") is None

@@ -38,6 +38,8 @@ FILLER_WORDS = frozenset(
     january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday
     lot lots loads many much more less bit quite really very extremely totally
+    say says said saying ask asked asking tells fine ok okay sure left
+    two three four five six seven eight nine ten eleven twelve times
     """.split()
 )
 

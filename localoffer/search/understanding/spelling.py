@@ -4,8 +4,13 @@ A word is corrected only when nothing knows it: not the indexes (any collection)
 glossary, not the place names, and not an ordinary English dictionary (``english.py``). Then
 the closest known word wins: fewest edits (insert, delete, change or swap two neighbouring
 letters), at most one edit for words under six letters and two from six, then the word more
-services use, then the alphabet. Words under four letters, and anything with a digit
-(numbers, postcodes, ages), are never corrected.
+services use, then the alphabet. A three-letter word is corrected only to a word with the same
+first letter ("hom" to "home"); shorter words, and anything with a digit (numbers, postcodes,
+ages), are never corrected.
+
+A real word can still be a slip inside a glossary phrase: "short brakes" is "short breaks".
+``PhraseCorrector`` puts right a word close to a word of a glossary phrase (one edit, two
+from six letters) whose other words were typed as they are.
 
 Candidates come from a "symmetric delete" table (the known words with one letter removed,
 built once per vocabulary), so a correction looks at a few dozen entries, not every word.
@@ -15,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
-MIN_LENGTH = 4
+MIN_LENGTH = 3
 # Words this long or longer may be two edits from what was meant.
 TWO_EDITS_FROM = 6
 
@@ -88,6 +93,8 @@ class SpellingCorrector:
                 for probe in _deletes(once):
                     if probe in self.frequencies:
                         candidates.add(probe)
+        if len(word) == MIN_LENGTH:
+            candidates = {c for c in candidates if c[0] == word[0] and len(c) > MIN_LENGTH}
         best: tuple[int, int, str] | None = None
         for candidate in candidates:
             distance = edit_distance(word, candidate, limit)
@@ -97,3 +104,41 @@ class SpellingCorrector:
             if best is None or key < best:
                 best = key
         return None if best is None else best[2]
+
+
+class PhraseCorrector:
+    """Glossary phrases of two or more words, found in typed words with one slip."""
+
+    def __init__(self, phrases: Iterable[tuple[str, ...]]) -> None:
+        # Each word of each phrase, with the phrases it is in and where.
+        self._by_word: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+        for phrase in dict.fromkeys(phrases):
+            if len(phrase) > 1:
+                for position, word in enumerate(phrase):
+                    self._by_word.setdefault(word, []).append((phrase, position))
+
+    def correct(
+        self, words: list[str], known: Callable[[str], bool] = lambda word: False
+    ) -> list[tuple[int, str]]:
+        """(position, word meant) for each typed word that, close to a word of a glossary
+        phrase, completes it; the phrase's other words were typed exactly, and the word is
+        not ``known`` to the directory ("late talker" is not a slip for "late walker")."""
+        fixes: dict[int, str] = {}
+        for start_word, word in enumerate(words):
+            for phrase, position in self._by_word.get(word, ()):
+                start = start_word - position
+                if start < 0 or start + len(phrase) > len(words):
+                    continue
+                wrong = [
+                    i
+                    for i, meant in enumerate(phrase)
+                    if words[start + i] != meant and start + i not in fixes
+                ]
+                if len(wrong) != 1:
+                    continue
+                typed, meant = words[start + wrong[0]], phrase[wrong[0]]
+                limit = 2 if len(typed) >= TWO_EDITS_FROM else 1
+                if len(typed) > MIN_LENGTH and typed.isalpha() and not known(typed):
+                    if edit_distance(typed, meant, limit) <= limit:
+                        fixes[start + wrong[0]] = meant
+        return sorted(fixes.items())

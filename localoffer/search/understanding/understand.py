@@ -16,13 +16,17 @@ from localoffer.search.thesaurus import Thesaurus
 from localoffer.search.understanding.ages import AgeMention, find_age
 from localoffer.search.understanding.filler import is_filler
 from localoffer.search.understanding.places import Gazetteer, PlaceMention
-from localoffer.search.understanding.spelling import SpellingCorrector
+from localoffer.search.understanding.spelling import PhraseCorrector, SpellingCorrector
 from localoffer.search.understanding.weights import word_weight
 
-# A query with this many meaningful words or phrases is a sentence ...
+# A query with this many meaningful words or phrases (each counting more than a generic
+# word) is a sentence ...
 SENTENCE_GROUPS = 5
-# ... in which a word no listing uses counts this much.
-SENTENCE_UNKNOWN_WEIGHT = 0.5
+# ... in which a word the directory does not know at all counts for little: in a sentence it
+# is more often how someone writes ("says", "fine") than what they need. In a short query it
+# is the need ("dentist for autistic child") and counts in full.
+SENTENCE_UNKNOWN_WEIGHT = 0.25
+MEANINGFUL_WEIGHT = 0.4
 
 
 @dataclass(frozen=True)
@@ -34,17 +38,23 @@ class Understanding:
     searched: ParsedQuery = field(default_factory=lambda: ParsedQuery("", ()))
     # (typed word, word searched for) for each corrected word, in order.
     corrections: tuple[tuple[str, str], ...] = ()
+    # The typed words, lower case, as corrected.
+    words: tuple[str, ...] = ()
     age: AgeMention | None = None
     place: PlaceMention | None = None
     exact: bool = False
+    # Five or more meaningful words: judged more loosely for a close match.
+    sentence: bool = False
 
     @property
     def corrected_query(self) -> str | None:
         """The typed words with the corrections made, or None when nothing was corrected."""
         if not self.corrections:
             return None
-        changes = dict(self.corrections)
-        return " ".join(changes.get(word.lower(), word) for word in self.typed)
+        return " ".join(
+            word if word.lower() == meant else meant
+            for word, meant in zip(self.typed, self.words, strict=True)
+        )
 
     @property
     def meaningful(self) -> bool:
@@ -79,6 +89,7 @@ class Reader:
     thesaurus: Thesaurus
     corrector: SpellingCorrector
     gazetteer: Gazetteer
+    phrases: PhraseCorrector
     # How many documents use a word, and how many documents there are.
     frequency: Callable[[str], int]
     documents: int
@@ -97,6 +108,9 @@ def understand(text: str, reader: Reader, exact: bool = False) -> Understanding:
             if better is not None:
                 corrections.append((word, better))
                 words[position] = better
+        for position, better in reader.phrases.correct(words, reader.corrector.knows):
+            corrections.append((words[position], better))
+            words[position] = better
     matches = reader.thesaurus.find(words)
     taken = {i for match in matches for i in range(match.start, match.end)}
     age = find_age(words, taken)
@@ -113,13 +127,18 @@ def understand(text: str, reader: Reader, exact: bool = False) -> Understanding:
     if not groups and age is None and place is None:
         # Only filler was typed: search the words as they are rather than nothing.
         groups = [group for _, group in grouped]
-    sentence = len(groups) >= SENTENCE_GROUPS
-    weighed = tuple(_weigh(group, reader, sentence) for group in groups)
+    weighed = [_weigh(group, reader, False) for group in groups]
+    sentence = sum(g.weight >= MEANINGFUL_WEIGHT for g in weighed) >= SENTENCE_GROUPS
+    if sentence:
+        weighed = [_weigh(group, reader, True) for group in groups]
+    kept = tuple(weighed)
     return Understanding(
         query=" ".join(typed),
         typed=tuple(typed),
-        searched=ParsedQuery(" ".join(w for g in weighed for w in g.words), weighed),
+        searched=ParsedQuery(" ".join(w for g in kept for w in g.words), kept),
+        sentence=sentence,
         corrections=tuple(corrections),
+        words=tuple(words),
         age=age,
         place=place,
         exact=exact,
@@ -132,8 +151,6 @@ def _weigh(group: QueryGroup, reader: Reader, sentence: bool) -> QueryGroup:
     word = group.words[0]
     used_by = reader.frequency(word)
     weight = word_weight(word, used_by, reader.documents, word in reader.glossary_words)
-    if sentence and used_by == 0 and word not in reader.glossary_words:
-        # In a long sentence a word no listing uses is more often how someone writes than
-        # what they need; in a short query ("dentist for autistic child") it is the need.
+    if sentence and used_by == 0 and not reader.corrector.knows(word):
         weight = min(weight, SENTENCE_UNKNOWN_WEIGHT)
     return QueryGroup(group.words, group.alternatives, group.entries, weight)
