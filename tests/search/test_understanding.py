@@ -106,6 +106,10 @@ def test_edit_distance_counts_a_swap_of_neighbours_as_one_edit():
         ("over 16s", (16, 25)),
         ("3-5 year olds", (3, 5)),
         ("aged 3 to 5 years", (3, 5)),
+        ("6 month old baby", (0, 0)),
+        ("moving out at twenty three years old", (23, 23)),
+        ("a two and a half year old", (2, 2)),
+        ("my five year old", (5, 5)),
     ],
 )
 def test_ages_in_the_words_become_an_age_range(typed, ages):
@@ -116,7 +120,15 @@ def test_ages_in_the_words_become_an_age_range(typed, ages):
 
 @pytest.mark.parametrize(
     "typed",
-    ["open 24 hours", "key stage 2", "within 5 miles", "speech therapy", "100 year old house"],
+    [
+        "open 24 hours",
+        "key stage 2",
+        "within 5 miles",
+        "speech therapy",
+        "100 year old house",
+        "one to one support",
+        "two parents",
+    ],
 )
 def test_numbers_that_are_not_ages_are_not_taken_as_ages(typed):
     assert find_age(typed.split()) is None

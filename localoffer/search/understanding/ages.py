@@ -58,12 +58,34 @@ class AgeMention:
         return f"Ages {self.low} to {self.high}"
 
 
+_UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
+_TEENS = "fifteen sixteen seventeen eighteen nineteen twenty"
+NUMBER_WORDS = {word: value for value, word in enumerate((_UNITS + " " + _TEENS).split())}
+_MONTH_WORDS = {"month", "months", "week", "weeks", "mth", "mths"}
+
+
 def _number(word: str) -> int | None:
+    if word in NUMBER_WORDS:
+        return NUMBER_WORDS[word]
     found = _NUMBER.match(word)
     if found is None:
         return None
     value = int(found.group(1))
     return value if value <= MAX_AGE else None
+
+
+def _spelt_number(words: Sequence[str], start: int) -> tuple[int, int] | None:
+    """A number written in words at ``start`` ("twenty three", "two and a half"), with the
+    position after it; None when there is none."""
+    value = _number(words[start]) if words[start] in NUMBER_WORDS else None
+    if value is None:
+        return None
+    end = start + 1
+    if value == 20 and (more := NUMBER_WORDS.get(_at(words, end))) is not None and more < 10:
+        value, end = value + more, end + 1
+    if tuple(words[end : end + 3]) == ("and", "a", "half"):
+        end += 3
+    return (value, end) if value <= MAX_AGE else None
 
 
 def _at(words: Sequence[str], position: int) -> str:
@@ -95,6 +117,14 @@ def _age_phrase(words: Sequence[str], start: int) -> AgeMention | None:
         low, high = int(found.group(1)), int(found.group(2))
         if low <= high <= MAX_AGE:
             return AgeMention(start, _after_years(words, start + 1), low, high)
+    if (value := _number(word)) is not None and _at(words, start + 1) in _MONTH_WORDS:
+        # "6 month old baby": under a year.
+        return AgeMention(start, _after_years(words, start + 2), 0, 0)
+    if (spelt := _spelt_number(words, start)) is not None:
+        value, end = spelt
+        if _at(words, end) in _YEAR_WORDS | _OLD_WORDS:
+            return AgeMention(start, _after_years(words, end), value, value)
+        return None  # a number in words is an age only with "year(s) old"
     value = _number(word)
     if value is None or word.endswith("s") and not word[:-1].isdigit():
         return None
