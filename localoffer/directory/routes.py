@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, redirect, render_template, request, url_for
 
 from localoffer.directory import bp
-from localoffer.directory.forms import WITHIN_CHOICES, DirectoryArgumentsForm
+from localoffer.directory.forms import FACET_LEGENDS, WITHIN_CHOICES, DirectoryArgumentsForm
 from localoffer.directory.service import AGE_BANDS, MAX_AGE, Place, browse_services, get_service
 from localoffer.directory.vocabulary import load_vocabularies
 from localoffer.models import SendQuestion
@@ -46,11 +46,20 @@ def services():
     )
     kept = form.kept_arguments()
 
+    # Links that change the results land on them (#results), not at the top of the page.
     def page_url(number: int) -> str:
-        return url_for("directory.services", **kept, page=number if number > 1 else None)
+        page = number if number > 1 else None
+        return url_for("directory.services", **kept, page=page, _anchor="results")
 
     def sort_url(sort: str) -> str:
-        return url_for("directory.services", **{**kept, "sort": sort})
+        return url_for("directory.services", **{**kept, "sort": sort}, _anchor="results")
+
+    def results_url(arguments: dict) -> str:
+        return url_for("directory.services", **arguments, _anchor="results")
+
+    def suggestion_url(words: str) -> str:
+        """The "Did you mean" link: other words, the filters kept, back to the first page."""
+        return url_for("directory.services", **{**kept, "q": words})
 
     html = render_template(
         "directory/services.html",
@@ -67,6 +76,12 @@ def services():
         max_age=MAX_AGE,
         page_url=page_url,
         sort_url=sort_url,
+        results_url=results_url,
+        suggestion_url=suggestion_url,
+        facet_legends=FACET_LEGENDS,
+        selected_filters=form.selected_filters(),
+        search_arguments=form.search_arguments(),
+        show_filters=form.has_filter_errors(),
     )
     # Logged after rendering: the log's commit would expire every service on the page, and
     # each would then be read again, one query at a time.

@@ -18,6 +18,15 @@ try {
   console.error(error)
 }
 
+// The results page's filters (<details class="lo-filter">) are closed on first load, so on a
+// phone the results come first. On a screen wide enough for the side column (GOV.UK's tablet
+// breakpoint, where the grid columns sit side by side) they start open.
+if (window.matchMedia('(min-width: 40.0625em)').matches) {
+  for (const details of document.querySelectorAll('details.lo-filter')) {
+    details.open = true
+  }
+}
+
 // Print button: <button type="button" class="lo-print-button" hidden>Print this page</button>
 for (const button of document.querySelectorAll('button.lo-print-button')) {
   button.hidden = false
