@@ -1,15 +1,22 @@
 """The results pages on a phone: filters behind a "Filter results" disclosure, the filters in
-force as removable tags, every change landing back at the results (#results), and a new
-search or "Did you mean" keeping the filters chosen."""
+force as removable tags, every change landing back at the results (#results, #service-12),
+and a new search or "Did you mean" keeping the filters chosen."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+from sqlalchemy import select
+
+from localoffer.extensions import db
+from localoffer.models import Service, ServiceStatus
 from tests.directory.oracle import expected_ids
 
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 
 
@@ -256,6 +263,98 @@ def test_page_and_sort_links_land_on_the_results(client):
     assert all(a.attrs["href"].endswith("#results") for a in pagination.find_all("a", href=True))
     sort = page.find("p", class_="lo-sort").find_all("a")
     assert sort and all(a.attrs["href"].endswith("#results") for a in sort)
+
+
+# Save to shortlist comes back to the result --------------------------------------------------
+
+
+def _first_result(page: Element) -> tuple[int, Element]:
+    item = page.find("li", class_="lo-result")
+    heading = item.find("h2")
+    service_id = int(heading.attrs["id"].removeprefix("service-"))
+    return service_id, item
+
+
+def test_each_result_has_an_anchor_and_its_save_button_returns_to_it(client):
+    url = "/services?q=short+breaks&age=9&page=1"
+    page = get(client, url)
+    headings = [h for h in page.find_all("h2", class_="lo-result__title")]
+    assert headings and all(h.attrs["id"] == f"service-{_id(h)}" for h in headings)
+    service_id, item = _first_result(page)
+    form = item.find("form", action="/shortlist/add")
+    nexts = [e.attrs["value"] for e in form.find_all("input", name="next")]
+    assert nexts == [f"{url}#service-{service_id}"]
+
+
+def _id(heading: Element) -> int:
+    return int(heading.find("a").attrs["href"].rsplit("/", 1)[1])
+
+
+def test_saving_from_the_results_comes_back_to_the_same_result(client):
+    url = "/services?q=short+breaks&age=9&need=autism&page=1"
+    html = client.get(url).get_data(as_text=True)
+    service_id, item = _first_result(tree(html))
+    form = item.find("form", action="/shortlist/add")
+    data = {e.attrs["name"]: e.attrs["value"] for e in form.find_all("input")}
+    response = client.post("/shortlist/add", data=data)
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert location == f"{url}#service-{service_id}"
+    # Back on the page, that result now offers removal, which comes back to it in turn.
+    again = tree(client.get(location.split("#")[0]).get_data(as_text=True))
+    heading = again.by_id(f"service-{service_id}")
+    item = heading.parent
+    remove = item.find("form", action="/shortlist/remove")
+    data = {e.attrs["name"]: e.attrs["value"] for e in remove.find_all("input")}
+    assert data["next"] == f"{url}#service-{service_id}"
+    response = client.post("/shortlist/remove", data=data)
+    assert response.headers["Location"] == f"{url}#service-{service_id}"
+
+
+def test_saving_from_the_combined_search_comes_back_to_the_result(client):
+    url = "/search?q=short+breaks"
+    page = get(client, url)
+    item = page.by_id("service-results").find("li", class_="lo-result")
+    heading = item.find("h3")
+    assert heading.attrs["id"] == f"service-{_id(heading)}"
+    form = item.find("form", action="/shortlist/add")
+    data = {e.attrs["name"]: e.attrs["value"] for e in form.find_all("input")}
+    assert data["next"] == f"{url}#{heading.attrs['id']}"
+    assert client.post("/shortlist/add", data=data).headers["Location"] == data["next"]
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example.com/services?q=x#service-1",
+        "//evil.example.com/services?q=x#service-1",
+        "/\\evil.example.com/services#service-1",
+        "http:/services?q=x#service-1",
+        "javascript:alert(1)//#service-1",
+        " //evil.example.com/#service-1",
+    ],
+)
+def test_the_way_back_is_never_another_site(client, target):
+    service = db.session.scalars(
+        select(Service).where(Service.status == ServiceStatus.ACTIVE).order_by(Service.id)
+    ).first()
+    html = client.get(f"/services/{service.id}").get_data(as_text=True)
+    token = TOKEN.search(html).group(1)
+    response = client.post(
+        "/shortlist/add", data={"service_id": service.id, "csrf_token": token, "next": target}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/shortlist", target
+
+
+def test_a_save_on_a_service_page_has_no_fragment(client):
+    service = db.session.scalars(
+        select(Service).where(Service.status == ServiceStatus.ACTIVE).order_by(Service.id)
+    ).first()
+    page = get(client, f"/services/{service.id}")
+    assert [e.attrs["value"] for e in page.find_all("input", name="next")] == [
+        f"/services/{service.id}"
+    ]
 
 
 # A new search keeps the filters -------------------------------------------------------------
