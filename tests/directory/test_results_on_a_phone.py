@@ -1,6 +1,9 @@
 """The results pages on a phone: filters behind a "Filter results" disclosure, the filters in
 force as removable tags, every change landing back at the results (#results, #service-12),
-and a new search or "Did you mean" keeping the filters chosen."""
+and a new search or "Did you mean" keeping the filters chosen.
+
+How it looks and scrolls in a real browser is checked in tests/browser/test_phone_results.py.
+"""
 
 from __future__ import annotations
 
