@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from wtforms import IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import Length as LengthValidator
@@ -21,6 +22,26 @@ SORT_CHOICES = [
     ("name", "Name (A to Z)"),
 ]
 WITHIN_CHOICES = (1, 2, 3, 5, 10, 20)
+# The checkbox groups of the filters, in the order the page shows them, with their legends.
+FACET_LEGENDS = (
+    ("category", "Type of help"),
+    ("need", "Area of need"),
+    ("level", "Support level"),
+    ("access", "How to get it"),
+    ("cost", "Cost"),
+)
+# The arguments set in the filters (everything but the search words, the sort and the page).
+FILTER_ARGUMENTS = ("age", "postcode", "within", *FILTER_TAXONOMIES, "cost")
+
+
+@dataclass(frozen=True)
+class SelectedFilter:
+    """One filter in force, as the page shows it: "Area of need: Autism", and the arguments
+    (``kept_arguments`` without it) for the link that removes it."""
+
+    group: str
+    label: str
+    remaining: dict[str, list[str] | str]
 
 
 def parse_age(raw: str) -> tuple[int, int] | None:
@@ -131,6 +152,55 @@ class DirectoryArgumentsForm(BaseForm):
             if field.data and not field.errors:
                 kept[name] = list(dict.fromkeys(field.data))
         return kept
+
+    def search_arguments(self) -> dict[str, list[str] | str]:
+        """What a new search from the results page keeps: every valid argument but the words,
+        and ``exact`` (new words may be corrected again; the page is never kept)."""
+        return {
+            name: value
+            for name, value in self.kept_arguments().items()
+            if name not in ("q", "exact")
+        }
+
+    def has_filter_errors(self) -> bool:
+        """True when an argument set in the filters was refused, so the filters must be shown."""
+        return any(getattr(self, name).errors for name in FILTER_ARGUMENTS)
+
+    def selected_filters(self) -> list[SelectedFilter]:
+        """The filters in force, one per removable tag, in the order of the form.
+
+        A distance counts only with a postcode (without one it changes nothing), and removing
+        the postcode removes the distance too.
+        """
+        kept = self.kept_arguments()
+        selected: list[SelectedFilter] = []
+
+        def without(name: str, value: str | None = None) -> dict[str, list[str] | str]:
+            remaining = dict(kept)
+            if value is None:
+                remaining.pop(name, None)
+            else:
+                remaining[name] = [v for v in remaining[name] if v != value]
+            return remaining
+
+        if "age" in kept:
+            low, high = parse_age(kept["age"])
+            label = f"{low} years" if low == high else f"{low} to {high} years"
+            selected.append(SelectedFilter("Age", label, without("age")))
+        if "postcode" in kept:
+            remaining = without("postcode")
+            remaining.pop("within", None)
+            postcode = normalise_postcode(kept["postcode"])
+            selected.append(SelectedFilter("Postcode", postcode, remaining))
+            if "within" in kept:
+                miles = self.within.data
+                label = f"Within {miles} {'mile' if miles == 1 else 'miles'}"
+                selected.append(SelectedFilter("Distance", label, without("within")))
+        for name, legend in FACET_LEGENDS:
+            names = dict(getattr(self, name).choices or [])
+            for value in kept.get(name, []):
+                selected.append(SelectedFilter(legend, names[value], without(name, value)))
+        return selected
 
     def postcode_value(self) -> str | None:
         if self.postcode.errors or not self.postcode.data:

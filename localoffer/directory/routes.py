@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, redirect, render_template, request, url_for
 
 from localoffer.directory import bp
-from localoffer.directory.forms import WITHIN_CHOICES, DirectoryArgumentsForm
+from localoffer.directory.forms import FACET_LEGENDS, WITHIN_CHOICES, DirectoryArgumentsForm
 from localoffer.directory.service import AGE_BANDS, MAX_AGE, Place, browse_services, get_service
 from localoffer.directory.understood import understood_words
 from localoffer.directory.vocabulary import load_vocabularies
@@ -47,14 +47,21 @@ def services():
     )
     kept = form.kept_arguments()
 
+    # Links that change the results land on them (#results), not at the top of the page.
     def page_url(number: int) -> str:
-        return url_for("directory.services", **kept, page=number if number > 1 else None)
+        page = number if number > 1 else None
+        return url_for("directory.services", **kept, page=page, _anchor="results")
 
     def sort_url(sort: str) -> str:
-        return url_for("directory.services", **{**kept, "sort": sort})
+        return url_for("directory.services", **{**kept, "sort": sort}, _anchor="results")
+
+    def results_url(arguments: dict) -> str:
+        return url_for("directory.services", **arguments, _anchor="results")
 
     def search_url(q: str, exact: str | None = None) -> str:
-        return url_for("directory.services", **{**kept, "q": q or None, "exact": exact})
+        """Other words (or the exact words typed), the filters kept, back to the first page."""
+        arguments = {**kept, "q": q or None, "exact": exact}
+        return url_for("directory.services", **arguments, _anchor="results")
 
     understood = understood_words(
         outcome.understanding, outcome.close_match, filters.age, search_url
@@ -76,6 +83,11 @@ def services():
         page_url=page_url,
         sort_url=sort_url,
         understood=understood,
+        results_url=results_url,
+        facet_legends=FACET_LEGENDS,
+        selected_filters=form.selected_filters(),
+        search_arguments=form.search_arguments(),
+        show_filters=form.has_filter_errors(),
     )
     # Logged after rendering: the log's commit would expire every service on the page, and
     # each would then be read again, one query at a time.

@@ -228,3 +228,11 @@ def count_from_label(label: str) -> int:
     """``"Autism (12 services)"`` -> 12."""
     match = re.search(r"\((\d+)", label)
     return int(match.group(1)) if match else 0
+
+
+def open_filters(page) -> None:
+    """Open the results page's "Filter results" disclosure if it is closed (on a phone, or
+    on any screen without JavaScript)."""
+    details = page.locator("details#filter-panel")
+    if details.get_attribute("open") is None:
+        details.locator("summary").click()

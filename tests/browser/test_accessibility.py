@@ -83,6 +83,11 @@ PAGE_TYPES = [
     PageType("home", lambda demo: "/", shows="form[role=search]"),
     PageType("results", lambda demo: f"/services?q={QUERY}", shows="li.lo-result"),
     PageType("browse all services", lambda demo: "/services", shows="li.lo-result"),
+    PageType(
+        "results with filters selected",
+        lambda demo: f"/services?q={QUERY}&age=7&need=autism&cost=free",
+        shows="#selected-filters a.lo-filter-tag",
+    ),
     # One made-up word: several real words could match something once stemmed.
     PageType(
         "results with none found",

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from tests.browser.support import QUERY, Keyboard, count_from_label
+from tests.browser.support import QUERY, Keyboard, count_from_label, open_filters
 
 try:
     from playwright.sync_api import expect
@@ -80,7 +80,11 @@ def test_family_finds_saves_and_prints_a_service(new_context, recorder, javascri
     assert searched > 0, f"no services for {QUERY!r}"
     expect(page.locator("li.lo-result").first).to_be_visible()
 
-    # Filter by age.
+    # Filter by age: the filters are open beside the results with JavaScript; without it,
+    # "Filter results" opens them.
+    if javascript:
+        expect(page.locator("details#filter-panel")).to_have_attribute("open", "")
+    open_filters(page)
     page.get_by_label("Age in years").fill(AGE)
     page.get_by_role("button", name="Apply filters").first.click()
     page.wait_for_url(re.compile(rf"[?&]age={AGE}\b"))
@@ -91,6 +95,7 @@ def test_family_finds_saves_and_prints_a_service(new_context, recorder, javascri
     assert 0 < by_age <= searched
 
     # Filter by need.
+    open_filters(page)
     need, box_id, expected = choose_need(page)
     page.locator(f"#{box_id}").check()
     page.get_by_role("button", name="Apply filters").last.click()

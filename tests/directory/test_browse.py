@@ -13,7 +13,7 @@ from tests.directory.oracle import expected_ids
 from tests.pages import parse
 
 RESULT_LINK = re.compile(
-    r'<h2 class="govuk-heading-m lo-result__title">\s*<a class="govuk-link" '
+    r'<h2 (?:id="service-\d+" )?class="govuk-heading-m lo-result__title">\s*<a class="govuk-link" '
     r'href="/services/(\d+)"'
 )
 
