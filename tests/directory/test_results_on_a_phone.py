@@ -1,6 +1,6 @@
 """The results pages on a phone: filters behind a "Filter results" disclosure, the filters in
 force as removable tags, every change landing back at the results (#results, #service-12),
-and a new search or "Did you mean" keeping the filters chosen.
+and a new search or "Search instead for" the exact words keeping the filters chosen.
 
 How it looks and scrolls in a real browser is checked in tests/browser/test_phone_results.py.
 """
@@ -413,23 +413,32 @@ def test_the_filtered_search_finds_what_the_filters_say(client):
     assert f"<strong>{len(expected)}</strong>" in html
 
 
-# "Did you mean" keeps the filters -------------------------------------------------------------
+# "Search instead for" the exact words keeps the filters ----------------------------------------
 
 
-def test_did_you_mean_keeps_the_filters(client):
+def test_search_instead_for_the_exact_words_keeps_the_filters(client):
     page = get(client, "/services?q=speach&age=9&need=communication-and-interaction&page=2")
-    link = page.by_id("suggestion").find("a")
+    link = page.by_id("search-instead")
     assert urlsplit(link.attrs["href"]).path == "/services"
+    assert urlsplit(link.attrs["href"]).fragment == "results"
     assert query(link.attrs["href"]) == {
-        "q": ["speech"],
+        "q": ["speach"],
+        "exact": ["1"],
         "age": ["9"],
         "need": ["communication-and-interaction"],
     }
 
 
-def test_did_you_mean_without_filters_is_just_the_words(client):
+def test_search_instead_without_filters_is_just_the_words(client):
     page = get(client, "/services?q=speach")
-    assert page.by_id("suggestion").find("a").attrs["href"] == "/services?q=speech"
+    assert page.by_id("search-instead").attrs["href"] == "/services?q=speach&exact=1#results"
+
+
+def test_a_new_search_from_exact_words_may_be_corrected_again(client):
+    page = get(client, "/services?q=speach&exact=1&age=9")
+    form = page.find("form", role="search")
+    kept = {e.attrs["name"] for e in form.find_all("input", type="hidden")}
+    assert "age" in kept and "exact" not in kept
 
 
 # The slot for what the search understood -----------------------------------------------------
@@ -441,7 +450,4 @@ def test_the_understood_slot_is_above_the_results(app):
     assert source.count(include) == 1
     assert source.index(include) < source.index('id="results"')
     slot = app.jinja_env.loader.get_source(app.jinja_env, "directory/_understood.html")[0]
-    assert slot.strip() == (
-        "{# What the search understood: corrections, ages and places typed in the words "
-        "(filled by the search engine work). #}"
-    )
+    assert 'id="correction"' in slot and 'id="no-close-match"' in slot

@@ -60,7 +60,7 @@ def test_a_misspelling_is_searched_as_the_closest_known_word_at_once(pages):
     assert "Showing results for speech" in page.text
     assert ids_on(page.response.text), "the corrected word finds services on the same page"
     # A link searches the exact words typed, and that search corrects nothing.
-    assert "/services?q=speach&exact=1" in page.links
+    assert "/services?q=speach&exact=1#results" in page.links
     exact = pages.get("/services?q=speach&exact=1")
     assert "Showing results for" not in exact.text
     assert not ids_on(exact.response.text)
