@@ -68,8 +68,10 @@ def assert_at_the_results(page) -> None:
     [
         (f"/services?q={WORDS}", "h2.lo-result__title"),
         (f"/search?q={WORDS}", "h3.lo-result__title"),
+        # A corrected word and an age understood in the words: both are said above the results.
+        ("/services?q=autisim+for+my+9+year+old", "h2.lo-result__title"),
     ],
-    ids=["services", "search"],
+    ids=["services", "search", "services-corrected"],
 )
 def test_search_box_and_first_result_are_on_the_first_screen(
     new_context, recorder, path, heading, javascript
