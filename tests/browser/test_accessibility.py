@@ -88,6 +88,16 @@ PAGE_TYPES = [
         lambda demo: f"/services?q={QUERY}&age=7&need=autism&cost=free",
         shows="#selected-filters a.lo-filter-tag",
     ),
+    PageType(
+        "results with a corrected word and an age and place in the words",
+        lambda demo: "/services?q=dislexia+help+for+my+9+year+old+in+Havant",
+        shows="#correction a#search-instead, #understood a.lo-understood__tag",
+    ),
+    PageType(
+        "results with no close match",
+        lambda demo: "/services?q=horse+riding+lessons",
+        shows="#no-close-match",
+    ),
     # One made-up word: several real words could match something once stemmed.
     PageType(
         "results with none found",
