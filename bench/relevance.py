@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -45,6 +44,7 @@ from bench.relevance_metrics import (  # noqa: E402
     measures,
     summarise,
 )
+from bench.search_bench import code_version  # noqa: E402
 from localoffer import create_app  # noqa: E402
 from localoffer.directory.service import DirectoryFilters, browse_services  # noqa: E402
 from localoffer.extensions import db  # noqa: E402
@@ -97,28 +97,10 @@ def ranked_slugs(query: str) -> list[str]:
 
 
 def close_match(query: str) -> bool | None:
-    """Whether the engine says it found a close match for ``query``: None while the engine
-    gives no such verdict (the field is to come on the search outcome)."""
+    """Whether the engine found a close match for ``query`` (``SearchOutcome.close_match``)."""
     if query not in _outcomes:
         ranked_slugs(query)
-    return getattr(_outcomes[query], "close_match", None)
-
-
-def code_version() -> str:
-    """The commit measured, with ``+changes`` when the working tree differs from it."""
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-    except OSError:
-        return "unknown"
-    return (commit or "unknown") + ("+changes" if dirty else "")
+    return _outcomes[query].close_match
 
 
 def check_slugs(queries: Sequence[dict[str, Any]]) -> None:
