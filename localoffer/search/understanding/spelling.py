@@ -63,11 +63,20 @@ class SpellingCorrector:
             # Glossary and place words count as used at least once, so they can be offered.
             self.frequencies.setdefault(word, 1)
         self.is_real_word = is_real_word
-        self._by_delete: dict[str, list[str]] = {}
-        for word in self.frequencies:
-            if len(word) >= MIN_LENGTH - 1 and word.isalpha():
-                for shorter in _deletes(word):
-                    self._by_delete.setdefault(shorter, []).append(word)
+        self._deletes: dict[str, list[str]] | None = None
+
+    @property
+    def _by_delete(self) -> dict[str, list[str]]:
+        """Each known word with one letter removed, and the words it came from: made at the
+        first word that needs correcting, not with every new version of the index."""
+        if self._deletes is None:
+            by_delete: dict[str, list[str]] = {}
+            for word in self.frequencies:
+                if len(word) >= MIN_LENGTH - 1 and word.isalpha():
+                    for shorter in _deletes(word):
+                        by_delete.setdefault(shorter, []).append(word)
+            self._deletes = by_delete
+        return self._deletes
 
     def knows(self, word: str) -> bool:
         return word in self.frequencies
