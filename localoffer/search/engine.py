@@ -37,14 +37,21 @@ logger = logging.getLogger(__name__)
 
 
 # Read on a database without the change counter (before migration 0009), before every search.
-_GLOSSARY_ROWS_VERSION = select(func.count(GlossaryTerm.id), func.max(GlossaryTerm.updated_at))
-_GLOSSARY_ENTRIES = select(
-    GlossaryTerm.term, GlossaryTerm.meaning, GlossaryTerm.synonyms, GlossaryTerm.expands_to
-).order_by(GlossaryTerm.id)
+# Every update moves an entry's version, so the sum of versions catches an edit (or a retiring)
+# made in the same second as the latest change.
+_GLOSSARY_ROWS_VERSION = select(
+    func.count(GlossaryTerm.id), func.max(GlossaryTerm.updated_at), func.sum(GlossaryTerm.version)
+)
+# Retired entries (``retired_at`` set by an officer) are kept for their history, never used.
+_GLOSSARY_ENTRIES = (
+    select(GlossaryTerm.term, GlossaryTerm.meaning, GlossaryTerm.synonyms, GlossaryTerm.expands_to)
+    .where(GlossaryTerm.retired_at.is_(None))
+    .order_by(GlossaryTerm.id)
+)
 
 
 def _thesaurus(connection: Connection) -> Thesaurus:
-    """The thesaurus from the glossary rows ``connection`` sees."""
+    """The thesaurus from the glossary rows in use that ``connection`` sees."""
     return Thesaurus(
         ThesaurusEntry(
             term=term,
