@@ -37,6 +37,11 @@ LABELS = {
     "synonyms": "Synonyms",
     "expands_to": "Also search for",
 }
+# How messages name one and several of each kind of phrase.
+PHRASE_NAMES = {
+    "synonyms": ("synonym", "synonyms"),
+    "expands_to": ("word or phrase to search for", "words or phrases to search for"),
+}
 # A full stop, question or exclamation mark, then a space and a capital: a second sentence.
 _SECOND_SENTENCE = re.compile(r"[.!?][\"”’')]?\s+[A-Z]")
 
@@ -128,19 +133,19 @@ def meaning_problem(meaning: str) -> str | None:
 
 def phrases_problem(field: str, phrases: tuple[str, ...]) -> str | None:
     """What is wrong with a tidied list of synonyms or words to search for, if anything."""
-    label = LABELS[field]
+    one, several = PHRASE_NAMES[field]
     if field == "expands_to" and not phrases:
         return "Enter at least one word or phrase for the search to look for as well"
     if len(phrases) > MAX_PHRASES:
-        return f"{label} must be {MAX_PHRASES} lines or fewer"
+        return f"Enter {MAX_PHRASES} {several} or fewer"
     for phrase in phrases:
         if len(phrase) > MAX_PHRASE_CHARS:
             return (
-                f"Each line of {label.lower()} must be {MAX_PHRASE_CHARS} characters or fewer: "
+                f"Each {one} must be {MAX_PHRASE_CHARS} characters or fewer: "
                 f"‘{phrase[:30]}…’ is longer"
             )
         if not split_words(phrase):
-            return f"Each line of {label.lower()} must include a letter or a number: ‘{phrase}’"
+            return f"Each {one} must include a letter or a number: ‘{phrase}’ does not"
     return None
 
 
@@ -181,12 +186,13 @@ def clashes(
     own_triggers = {phrase_key(values.term): "term"}
     for synonym in values.synonyms:
         own_triggers.setdefault(phrase_key(synonym), "synonyms")
+    own_triggers.pop((), None)  # no words, nothing to call up (``problems`` refuses it)
     for other in others:
         if own_id is not None and other.id == own_id:
             continue
         if "term" not in found and term_key(other.term) == own_term:
             found["term"] = f"There is already an entry for ‘{other.term}’" + (
-                ". It is retired: bring it back instead of adding it again" if other.retired else ""
+                ". It is retired: bring that one back instead" if other.retired else ""
             )
         if other.retired or not in_use:
             continue

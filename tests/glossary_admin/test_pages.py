@@ -101,12 +101,21 @@ RULES = [
     ({"meaning": "Warm " * 70 + "pool."}, "meaning", "Meaning must be 300 characters or fewer"),
     ({"expands_to": ""}, "expands_to", "Enter at least one word or phrase"),
     ({"expands_to": "\r\n  \r\n"}, "expands_to", "Enter at least one word or phrase"),
-    ({"synonyms": "splash\r\n--"}, "synonyms", "must include a letter or a number: ‘--’"),
+    (
+        {"synonyms": "splash\r\n--"},
+        "synonyms",
+        "Each synonym must include a letter or a number: ‘--’",
+    ),
+    (
+        {"expands_to": "hydrotherapy\r\n!!"},
+        "expands_to",
+        "Each word or phrase to search for must include a letter or a number: ‘!!’",
+    ),
     ({"synonyms": "a" * 101}, "synonyms", "must be 100 characters or fewer"),
     (
         {"synonyms": "\n".join(f"splash {n}" for n in range(51))},
         "synonyms",
-        "Synonyms must be 50 lines or fewer",
+        "Enter 50 synonyms or fewer",
     ),
     ({"expands_to": "b" * 101}, "expands_to", "must be 100 characters or fewer"),
     ({"term": "Splash\x00time"}, "term", "Term must not contain hidden control characters"),
@@ -167,7 +176,7 @@ def test_a_retired_entry_keeps_its_term_but_frees_its_synonyms(empty_app):
     client = officer(empty_app)
     response = post(client, NEW, **{**GOOD, "term": "asd"})
     assert response.status_code == 400
-    assert "It is retired: bring it back" in response.get_data(as_text=True)
+    assert "It is retired: bring that one back instead" in response.get_data(as_text=True)
     response = post(client, NEW, **{**GOOD, "term": "Autism", "synonyms": "autistic\nasd"})
     assert response.status_code == 302
     assert by_term("Autism").synonyms == ["autistic", "asd"]
