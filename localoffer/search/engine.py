@@ -11,7 +11,7 @@ from datetime import date
 
 import click
 from flask import Flask, current_app
-from sqlalchemy import Connection, event, func, select
+from sqlalchemy import Connection, Select, event, func, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -37,17 +37,28 @@ logger = logging.getLogger(__name__)
 
 
 # Read on a database without the change counter (before migration 0009), before every search.
-# Every update moves an entry's version, so the sum of versions catches an edit (or a retiring)
-# made in the same second as the latest change.
-_GLOSSARY_ROWS_VERSION = select(
-    func.count(GlossaryTerm.id), func.max(GlossaryTerm.updated_at), func.sum(GlossaryTerm.version)
-)
+_GLOSSARY_ROWS_VERSION = select(func.count(GlossaryTerm.id), func.max(GlossaryTerm.updated_at))
+_EVERY_GLOSSARY_ENTRY = select(
+    GlossaryTerm.term, GlossaryTerm.meaning, GlossaryTerm.synonyms, GlossaryTerm.expands_to
+).order_by(GlossaryTerm.id)
 # Retired entries (``retired_at`` set by an officer) are kept for their history, never used.
-_GLOSSARY_ENTRIES = (
-    select(GlossaryTerm.term, GlossaryTerm.meaning, GlossaryTerm.synonyms, GlossaryTerm.expands_to)
-    .where(GlossaryTerm.retired_at.is_(None))
-    .order_by(GlossaryTerm.id)
-)
+_GLOSSARY_ENTRIES = _EVERY_GLOSSARY_ENTRY.where(GlossaryTerm.retired_at.is_(None))
+
+# Databases (by URL) already seen to have ``glossary_term.retired_at`` (migration 0014), so the
+# check is made once per database and process.
+_databases_with_retiring: set = set()
+
+
+def _glossary_entries(connection: Connection) -> Select:
+    """The rows the thesaurus is built from: the entries in use, or on a database not yet
+    migrated to 0014 (where nothing can be retired) every entry, so searching still works."""
+    url = connection.engine.url
+    if url not in _databases_with_retiring:
+        columns = inspect(connection).get_columns(GlossaryTerm.__tablename__)
+        if "retired_at" not in {column["name"] for column in columns}:
+            return _EVERY_GLOSSARY_ENTRY
+        _databases_with_retiring.add(url)
+    return _GLOSSARY_ENTRIES
 
 
 def _thesaurus(connection: Connection) -> Thesaurus:
@@ -59,7 +70,7 @@ def _thesaurus(connection: Connection) -> Thesaurus:
             synonyms=tuple(synonyms or ()),
             expands_to=tuple(expands_to or ()),
         )
-        for term, meaning, synonyms, expands_to in connection.execute(_GLOSSARY_ENTRIES)
+        for term, meaning, synonyms, expands_to in connection.execute(_glossary_entries(connection))
     )
 
 
