@@ -50,6 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from localoffer.directory import bp as directory_bp
     from localoffer.feedback import bp as feedback_bp
     from localoffer.glossary import bp as glossary_bp
+    from localoffer.glossary_admin import bp as glossary_admin_bp
     from localoffer.guide_admin import bp as guide_admin_bp
     from localoffer.guides import bp as guides_bp
     from localoffer.manage import bp as manage_bp
@@ -80,6 +81,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api_bp)
     app.register_blueprint(guides_bp)
     app.register_blueprint(guide_admin_bp)
+    app.register_blueprint(glossary_admin_bp)
     app.register_blueprint(site_search_bp)
     app.register_blueprint(yousaid_bp)
     app.register_blueprint(reports_bp)

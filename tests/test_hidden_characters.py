@@ -14,7 +14,15 @@ from localoffer.auth.service import create_invitation
 from localoffer.base_form import BaseForm
 from localoffer.control_characters import has_control_characters
 from localoffer.extensions import db, limiter
-from localoffer.models import ChangeKind, ChangeRequest, Location, Role, WeDid, YouSaid
+from localoffer.models import (
+    ChangeKind,
+    ChangeRequest,
+    GlossaryTerm,
+    Location,
+    Role,
+    WeDid,
+    YouSaid,
+)
 from localoffer.reports.periods import academic_year
 from tests import factories
 from tests.accounts import csrf_token, signed_in
@@ -41,6 +49,8 @@ PAGES = [
     ("officer", "/manage/users/invite"),
     ("officer", "/manage/guides/{guide}"),
     ("officer", "/manage/guides/new"),
+    ("officer", "/manage/glossary/new"),
+    ("officer", "/manage/glossary/{glossary}"),
     ("officer", "/manage/you-said/new"),
     ("officer", "/manage/you-said/{you_said}/edit"),
     ("officer", "/manage/you-said/{you_said}/we-did"),
@@ -91,6 +101,7 @@ def world(tmp_path_factory):
                 "location": db.session.scalars(select(Location.id).order_by(Location.id)).first(),
                 "proposal": proposal.id,
                 "guide": factories.guide().id,
+                "glossary": db.session.scalars(select(GlossaryTerm.id)).first(),
                 "you_said": you_said.id,
                 "period": academic_year(2025).label,
                 "review": review.id,

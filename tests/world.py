@@ -14,6 +14,7 @@ from localoffer.models import (
     ChangeKind,
     ChangeRequest,
     Exercise,
+    GlossaryTerm,
     Location,
     Role,
     Service,
@@ -73,6 +74,7 @@ def build_world() -> World:
     db.session.add(you_said)
     db.session.flush()
     report = publish_report(academic_year(2025), None)
+    glossary_entry = db.session.scalars(select(GlossaryTerm).order_by(GlossaryTerm.id)).first()
     db.session.commit()
     arguments = {
         "service_id": service.id,
@@ -97,5 +99,6 @@ def build_world() -> World:
         "period": report.period,
         "version": report.version,
         "kind": "phone",
+        "entry_id": glossary_entry.id,
     }
     return World(arguments=arguments, people=people, service=service, managed=managed)

@@ -33,11 +33,21 @@ class GlossaryTerm(TimestampMixin, Base):
     # Lower-case words families type that mean the same, and the words to search for too.
     synonyms: Mapped[list[str]] = mapped_column(JSON, default=list)
     expands_to: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Set when an officer retires the entry: it stays (with its history) but the thesaurus and
+    # the public glossary leave it out, and its synonyms are free for other entries.
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # SQLAlchemy's version counter: an edit form opened before someone else's change is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     __table_args__ = (
         CheckConstraint("term <> ''", name="term_not_empty"),
         CheckConstraint("meaning <> ''", name="meaning_not_empty"),
     )
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
 
 
 class SearchEvent(Base):

@@ -12,7 +12,7 @@ from datetime import date
 
 import click
 from flask import Flask, current_app
-from sqlalchemy import Connection, event, func, select
+from sqlalchemy import Connection, Select, event, func, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -53,13 +53,31 @@ SENTENCE_CLOSE_COVERAGE = 0.5
 
 # Read on a database without the change counter (before migration 0009), before every search.
 _GLOSSARY_ROWS_VERSION = select(func.count(GlossaryTerm.id), func.max(GlossaryTerm.updated_at))
-_GLOSSARY_ENTRIES = select(
+_EVERY_GLOSSARY_ENTRY = select(
     GlossaryTerm.term, GlossaryTerm.meaning, GlossaryTerm.synonyms, GlossaryTerm.expands_to
 ).order_by(GlossaryTerm.id)
+# Retired entries (``retired_at`` set by an officer) are kept for their history, never used.
+_GLOSSARY_ENTRIES = _EVERY_GLOSSARY_ENTRY.where(GlossaryTerm.retired_at.is_(None))
+
+# Databases (by URL) already seen to have ``glossary_term.retired_at`` (migration 0014), so the
+# check is made once per database and process.
+_databases_with_retiring: set = set()
+
+
+def _glossary_entries(connection: Connection) -> Select:
+    """The rows the thesaurus is built from: the entries in use, or on a database not yet
+    migrated to 0014 (where nothing can be retired) every entry, so searching still works."""
+    url = connection.engine.url
+    if url not in _databases_with_retiring:
+        columns = inspect(connection).get_columns(GlossaryTerm.__tablename__)
+        if "retired_at" not in {column["name"] for column in columns}:
+            return _EVERY_GLOSSARY_ENTRY
+        _databases_with_retiring.add(url)
+    return _GLOSSARY_ENTRIES
 
 
 def _thesaurus(connection: Connection) -> Thesaurus:
-    """The thesaurus from the glossary rows ``connection`` sees."""
+    """The thesaurus from the glossary rows in use that ``connection`` sees."""
     return Thesaurus(
         ThesaurusEntry(
             term=term,
@@ -67,7 +85,7 @@ def _thesaurus(connection: Connection) -> Thesaurus:
             synonyms=tuple(synonyms or ()),
             expands_to=tuple(expands_to or ()),
         )
-        for term, meaning, synonyms, expands_to in connection.execute(_GLOSSARY_ENTRIES)
+        for term, meaning, synonyms, expands_to in connection.execute(_glossary_entries(connection))
     )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from localoffer.extensions import db
+from localoffer.glossary import rules as glossary_rules
 from localoffer.models import (
     Accessibility,
     Contact,
@@ -491,29 +492,79 @@ def _load_service_fields(
 
 
 def load_glossary(path: Path, report: SeedReport) -> None:
-    """Create or update the glossary (and so the search thesaurus) from ``thesaurus.yaml``."""
+    """Create or update the glossary (and so the search thesaurus) from ``thesaurus.yaml``.
+
+    Each entry must keep the rules officers' edits keep (``localoffer.glossary.rules``), and
+    so must the whole glossary once loaded, with the entries officers added. Entries are matched
+    by term, ignoring case; an entry an officer has retired is left alone, never brought back.
+    """
     if not path.exists():
         return
-    existing = {g.term: g for g in db.session.scalars(select(GlossaryTerm))}
+    rows = db.session.scalars(select(GlossaryTerm))
+    existing = {glossary_rules.term_key(g.term): g for g in rows}
+    in_file: dict[str, int] = {}
     for number, item in enumerate(_read_yaml(path).get("entries") or [], start=1):
         if not isinstance(item, dict) or not item.get("term") or not item.get("meaning"):
             raise SeedError(f"{path.name}: entry {number} needs a term and a meaning")
-        term = str(item["term"]).strip()
-        glossary = existing.get(term)
+        values = glossary_rules.entry(
+            _glossary_text(path, number, item["term"]),
+            _glossary_text(path, number, item["meaning"]),
+            _glossary_list(path, number, item.get("synonyms")),
+            _glossary_list(path, number, item.get("expands_to")),
+        )
+        broken = glossary_rules.problems(values)
+        if broken:
+            field, message = next(iter(broken.items()))
+            raise SeedError(f"{path.name}: entry {number} ({values.term}), {field}: {message}")
+        key = glossary_rules.term_key(values.term)
+        if key in in_file:
+            raise SeedError(
+                f"{path.name}: entry {number} ({values.term}) has the same term as "
+                f"entry {in_file[key]}"
+            )
+        in_file[key] = number
+        glossary = existing.get(key)
+        if glossary is not None and glossary.is_retired:
+            continue
         created = glossary is None
         if created:
-            glossary = GlossaryTerm(term=term)
+            glossary = GlossaryTerm(term=values.term)
             db.session.add(glossary)
-            existing[term] = glossary
+            existing[key] = glossary
         changed = _assign(
             glossary,
             {
-                "meaning": str(item["meaning"]).strip(),
-                "synonyms": [str(s).strip().lower() for s in item.get("synonyms") or []],
-                "expands_to": [str(s).strip().lower() for s in item.get("expands_to") or []],
+                "meaning": values.meaning,
+                "synonyms": list(values.synonyms),
+                "expands_to": list(values.expands_to),
             },
         )
         report.note("glossary_terms", created, changed)
+    db.session.flush()
+    broken = glossary_rules.every_clash(
+        (
+            glossary_rules.Held(g.id, g.term, tuple(g.synonyms or ()), g.is_retired),
+            glossary_rules.Entry(g.term, g.meaning, tuple(g.synonyms or ())),
+        )
+        for g in existing.values()
+    )
+    if broken:
+        raise SeedError(f"{path.name}: {broken[0]}")
+
+
+def _glossary_text(path: Path, number: int, value: object) -> str:
+    # YAML 1.1 reads bare ON, NO, YES as booleans; an acronym like that must be quoted.
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise SeedError(f"{path.name}: entry {number}: {value!r} is not text (quote it)")
+    return str(value)
+
+
+def _glossary_list(path: Path, number: int, value: object) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise SeedError(f"{path.name}: entry {number}: expected a list in [brackets]")
+    return [_glossary_text(path, number, item) for item in value]
 
 
 def _load_reviews_data(seed_dir: Path, report: SeedReport) -> None:

@@ -144,6 +144,12 @@ MATRIX = {
     "guide_admin.unpublish": STAFF_ACTION,
     "guide_admin.reviewed": STAFF_ACTION,
     "guide_admin.restore": STAFF_ACTION,
+    "glossary_admin.index": STAFF,
+    "glossary_admin.new": STAFF,
+    "glossary_admin.edit": STAFF,
+    # Bring back runs first (name order) and finds the entry in use: back to its page.
+    "glossary_admin.restore": STAFF_ACTION,
+    "glossary_admin.retire": STAFF_ACTION,
     "yousaid.items": STAFF,
     "yousaid.new_item": STAFF,
     "yousaid.item": STAFF,

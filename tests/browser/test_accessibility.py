@@ -52,6 +52,17 @@ def submit_a_listing_without_a_name(page, demo) -> None:
     expect(page.locator(".govuk-error-summary")).to_be_visible()
 
 
+def give_a_glossary_entry_history_and_an_error(page, demo) -> None:
+    """Retire an entry and bring it back (so it has a history, and the demo is as it was),
+    then save it without a meaning."""
+    open_first_link("/manage/glossary", "table#in-use")(page, demo)
+    page.get_by_role("button", name="Retire this entry").click()
+    page.get_by_role("button", name="Bring back into use").click()
+    page.get_by_label("Meaning", exact=True).fill("")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+
+
 def service_id(demo) -> str:
     return demo.service.rsplit("/", 1)[-1]
 
@@ -243,6 +254,15 @@ PAGE_TYPES = [
     PageType("themes", lambda demo: "/manage/themes", shows="main form", staff=True),
     PageType("you said, we did", lambda demo: "/you-said-we-did"),
     PageType("published reports", lambda demo: "/reports"),
+    PageType("glossary list", lambda demo: "/manage/glossary", shows="main table a", staff=True),
+    PageType("new glossary entry form", lambda demo: "/manage/glossary/new", staff=True),
+    PageType(
+        "a glossary entry with its history and errors",
+        lambda demo: None,
+        shows="#history + section table",
+        setup=give_a_glossary_entry_history_and_an_error,
+        staff=True,
+    ),
     PageType("you said list", lambda demo: "/manage/you-said", staff=True),
     PageType("new you said form", lambda demo: "/manage/you-said/new", staff=True),
     PageType("report builder", lambda demo: "/manage/reports", staff=True),
