@@ -287,21 +287,30 @@ def order(
     # A good match: close, and scoring at least GOOD_SHARE of the best score (a service that
     # only mentions the words in passing is close but not good).
     good = close & (scores >= GOOD_SHARE * scores.max()) if len(scores) else close
-    share_of = dict(zip(docnums.tolist(), shares.tolist(), strict=True))
+
+    def picked(positions: np.ndarray) -> Ordered:
+        # Shares only for the documents returned: a dict of every match costs about 9 ms
+        # when 48,000 services match (measured on the benchmark machine, under load).
+        chosen = docnums[positions]
+        share_of = dict(zip(chosen.tolist(), shares[positions].tolist(), strict=True))
+        return Ordered(chosen.tolist(), share_of, close_total)
+
     if sort == "distance" and near is not None:
         # Good matches nearest first, then the rest nearest first; ties by name.
         distances = snap.distance_array(near)[docnums]
         keys = np.lexsort((snap.rank_array[docnums], distances, ~good))
-        return Ordered(docnums[keys[:stop]].tolist(), share_of, close_total)
+        return picked(keys[:stop])
     if sort == "name":
         keys = np.lexsort((snap.rank_array[docnums],))
-        return Ordered(docnums[keys[:stop]].tolist(), share_of, close_total)
+        return picked(keys[:stop])
     if preferred:
         # Good matches in the place first, by score; then everything else by score.
         first = good & dense(preferred, snap.size)[docnums]
         keys = np.lexsort((snap.rank_array[docnums], -scores, ~first))
-        return Ordered(docnums[keys[:stop]].tolist(), share_of, close_total)
-    return Ordered(top_by_score(docnums, scores, snap.rank_array, stop), share_of, close_total)
+        return picked(keys[:stop])
+    best = np.array(top_by_score(docnums, scores, snap.rank_array, stop), dtype=np.int64)
+    # ``docnums`` is in ascending order (``np.flatnonzero``), so each is found by bisection.
+    return picked(np.searchsorted(docnums, best))
 
 
 def _order_without_words(
