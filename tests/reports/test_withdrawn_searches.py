@@ -68,6 +68,9 @@ def _insert_report(connection, version, figures, published=True, pdf=None, perio
 def upgraded(empty_app):
     """The database at 0009 holding old published versions, then upgraded to the latest."""
     base = compute(academic_year(2023))
+    # End the read's transaction: on PostgreSQL its locks would keep the downgrade (which
+    # alters search_event) waiting for ever.
+    db.session.rollback()
     downgrade(directory=MIGRATIONS, revision="0009")
     with db.engine.begin() as connection:
         _insert_report(connection, 1, _old_figures(base, 3), pdf=b"%PDF-old copy with the words")
