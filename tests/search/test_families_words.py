@@ -172,3 +172,12 @@ def test_the_combined_search_page_corrects_and_is_honest_too(client):
     assert "/search?q=dislexia&amp;exact=1" in html
     html = client.get("/search?q=horse+riding").text
     assert "We could not find a service that closely matches" in html
+
+
+def test_a_bad_exact_argument_is_refused_clearly_and_the_words_kept(client):
+    response = client.get("/services?q=autisim&exact=yes")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "govuk-error-summary" in html
+    assert "Leave out ‘exact’, or set it to 1 to search the exact words" in html
+    assert 'value="autisim"' in html
