@@ -136,7 +136,8 @@ class SearchEngine:
     def _search(self, index: SearchIndex, request: SearchRequest) -> SearchResponse:
         understanding = None
         if request.query is None and request.text:
-            understanding = self.understand(request.text, exact=request.exact)
+            # ``search`` has just refreshed the thesaurus: read with it.
+            understanding = understand(request.text, self.reader(), request.exact)
             request = with_understanding(request, understanding)
         response = index.backend.search(request)
         response.understanding = understanding
